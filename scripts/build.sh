@@ -1,0 +1,74 @@
+#!/bin/bash
+# Configure and build the one test kernel: tinyconfig, plus config/slim.config,
+# plus the kconfig of every target's kunit.py qemu_config, plus the DMA KUnit
+# suites' .kunitconfig, merged with scripts/kconfig/merge_config.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+export ARCH=x86_64
+TARGETS=(${TARGETS:-x86_64-vtd x86_64-xen})
+FRAG=$BUILD/fragments
+MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc"
+      KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
+
+[ -f "$SRC/Makefile" ] || die "no prepared tree at $SRC: run scripts/prepare.sh"
+mkdir -p "$FRAG"
+
+# Each qemu_config carries the kconfig its target needs: reuse it as a fragment.
+for t in "${TARGETS[@]}"; do
+	cfg=$SRC/tools/testing/kunit/qemu_configs/$t.py
+	[ -f "$cfg" ] || die "no kunit.py qemu_config for target $t ($cfg)"
+	python3 - "$SRC/tools/testing/kunit" "$cfg" > "$FRAG/$t.config" <<-'PY'
+		import sys
+		sys.path.insert(0, sys.argv[1])
+		import kunit_kernel
+		print(kunit_kernel._get_qemu_ops(sys.argv[2], None, None)[1]._kconfig)
+	PY
+done
+requested=("$TOP/config/slim.config")
+for t in "${TARGETS[@]}"; do
+	requested+=("$FRAG/$t.config")
+done
+requested+=("$SRC/kernel/dma/.kunitconfig")
+
+log "merging ${#requested[@]} fragments onto tinyconfig"
+(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \
+	kernel/configs/tiny-base.config kernel/configs/tiny.config \
+	arch/x86/configs/tiny.config "${requested[@]}") > "$BUILD/merge_config.log" 2>&1 ||
+	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
+"${MAKE[@]}" -s olddefconfig
+
+# Every requested option must have stuck, and the ones the mission needs.
+bad=0
+while IFS= read -r line; do
+	sym=; want=
+	case $line in
+	CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
+	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want=n ;;
+	*) continue ;;
+	esac
+	got=$(grep -E "^($sym=|# $sym is not set)" "$BUILD/.config" || true)
+	case $got in "# $sym is not set"|"") got=n ;; *) got=${got#*=} ;; esac
+	if [ "$got" != "$want" ]; then
+		printf 'config: %s requested %s, got %s\n' "$sym" "$want" "$got" >&2
+		bad=1
+	fi
+done < <(cat "${requested[@]}" <(printf 'CONFIG_%s=y\n' SWIOTLB_XEN XEN_PV KUNIT INTEL_IOMMU))
+((bad == 0)) || die "kernel config: requested options did not stick (see above)"
+log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones present"
+
+log "building bzImage (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
+"${MAKE[@]}" bzImage > "$BUILD/build.log" 2>&1 &
+pid=$!
+t0=$(date +%s)
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 30
+	kill -0 "$pid" 2>/dev/null || break
+	log "  still building: $(grep -c '^  CC ' "$BUILD/build.log") objects compiled, $(( $(date +%s) - t0 ))s"
+done
+if ! wait "$pid"; then
+	grep -E 'error|Error' "$BUILD/build.log" | head -20 >&2
+	tail -20 "$BUILD/build.log" >&2
+	die "kernel build failed (full log: $BUILD/build.log)"
+fi
+log "bzImage: $(stat -c %s "$BUILD/arch/x86/boot/bzImage") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"

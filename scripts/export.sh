@@ -1,0 +1,15 @@
+#!/bin/bash
+# Developer step: write series/ from the prepared tree's "series" branch
+# with git format-patch. The cover letter text comes from
+# config/cover-letter.txt (first line: subject; rest: body).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+git -C "$SRC" diff --quiet HEAD || die "uncommitted changes in $SRC"
+git -C "$SRC" config branch.series.description "$(cat "$TOP/config/cover-letter.txt")"
+rm -f "$TOP"/series/*.patch
+git -C "$SRC" format-patch -q --zero-commit --cover-letter \
+	--cover-from-description=subject -o "$TOP/series" "$BASE_TAG..series"
+find "$TOP/series" -name '0*.patch' | sort | xargs cat | sha256sum | cut -d' ' -f1 \
+	> "$SRC/.git/series.sha256"
+ls "$TOP/series"

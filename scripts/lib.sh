@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Common helpers for the harness scripts. Source, don't execute.
+
+# Debian's own tools first (its python3 has the modules apt installs).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${WORK:-$TOP/work}
+SRC=$WORK/linux
+BUILD=$WORK/build
+RESULTS=$WORK/results
+PKGS=$WORK/pkgs
+export CCACHE_DIR=${CCACHE_DIR:-$WORK/ccache}
+# shellcheck source=../config/pins.env
+. "$TOP/config/pins.env"
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# stage NAME CMD...: run a step, print its wall time, record it for the summary.
+stage() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	log "[$name] start"
+	"$@" || rc=$?
+	local dt=$(( $(date +%s) - t0 ))
+	mkdir -p "$RESULTS"
+	printf '%s\t%s\t%s\n' "$name" "$dt" "$rc" >> "$RESULTS/stages.tsv"
+	log "[$name] $( ((rc)) && echo FAILED || echo done ) in $((dt / 60))m$((dt % 60))s"
+	return "$rc"
+}

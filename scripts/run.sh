@@ -1,0 +1,31 @@
+#!/bin/bash
+# run.sh TARGET: boot the built kernel on one target through kunit.py and
+# keep its console log, kunit.py's output and JSON results in
+# work/results/TARGET. Exits non-zero if kunit.py saw any failure, crash,
+# timeout or no KTAP at all.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: run.sh TARGET}
+TIMEOUT=${KUNIT_TIMEOUT:-600}
+read -r _ qemu_config args < <(grep -E "^$name[[:space:]]" "$TOP/config/targets") ||
+	die "unknown target $name (see config/targets)"
+out=$RESULTS/$name
+rm -rf "$out"
+mkdir -p "$out"
+[ -f "$BUILD/arch/x86/boot/bzImage" ] || die "no kernel: run scripts/build.sh"
+
+rc=0
+# kunit.py enforces --timeout itself; the outer timeout only guards kunit.py.
+(cd "$SRC" && KUNIT_XEN_IMAGE=$PKGS/xen.elf timeout -k 10 $((TIMEOUT + 60)) \
+	python3 tools/testing/kunit/kunit.py exec --build_dir "$BUILD" \
+	--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
+	--timeout "$TIMEOUT" --json="$out/results.json" \
+	${args:+--kernel_args "$args"}) > "$out/kunit.out" 2>&1 || rc=$?
+cp "$BUILD/test.log" "$out/console.log" 2>/dev/null || true
+grep -E '^\[..:..:..\] (Testing complete|Ran |  *\[(FAILED|CRASHED)\])' "$out/kunit.out" || true
+if ((rc)); then
+	echo "---- $name: last console lines ($out/console.log) ----"
+	tail -n 40 "$out/console.log" 2>/dev/null || tail -n 40 "$out/kunit.out"
+	die "$name: kunit.py exited $rc"
+fi
