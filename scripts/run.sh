@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: run.sh TARGET}
-TIMEOUT=${KUNIT_TIMEOUT:-600}
+TIMEOUT=${KUNIT_TIMEOUT:-300}
 read -r _ qemu_config args < <(grep -E "^$name[[:space:]]" "$TOP/config/targets") ||
 	die "unknown target $name (see config/targets)"
 out=$RESULTS/$name
@@ -23,7 +23,7 @@ rc=0
 	--timeout "$TIMEOUT" --json="$out/results.json" \
 	${args:+--kernel_args "$args"}) > "$out/kunit.out" 2>&1 || rc=$?
 cp "$BUILD/test.log" "$out/console.log" 2>/dev/null || true
-grep -E '^\[..:..:..\] (Testing complete|Ran |  *\[(FAILED|CRASHED)\])' "$out/kunit.out" || true
+grep -E '\[(FAILED|CRASHED|ERROR)\]|(EXPECTATION|ASSERTION) FAILED|Testing complete' "$out/kunit.out" || true
 if ((rc)); then
 	echo "---- $name: last console lines ($out/console.log) ----"
 	tail -n 40 "$out/console.log" 2>/dev/null || tail -n 40 "$out/kunit.out"
