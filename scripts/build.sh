@@ -1,12 +1,14 @@
 #!/bin/bash
 # Configure and build the one test kernel: tinyconfig, plus config/slim.config,
-# plus the kconfig of every target's kunit.py qemu_config, plus the DMA KUnit
-# suites' .kunitconfig, merged with scripts/kconfig/merge_config.sh.
+# plus the kconfig of every target's kunit.py qemu_config, plus the
+# .kunitconfig of the DMA and Xen suites, merged with merge_config.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 export ARCH=x86_64
 TARGETS=(${TARGETS:-x86_64-vtd x86_64-xen})
+# Directories whose .kunitconfig lists the suites the kernel must carry.
+KUNITCONFIGS="kernel/dma drivers/xen"
 FRAG=$BUILD/fragments
 MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc"
       KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
@@ -29,7 +31,9 @@ requested=("$TOP/config/slim.config")
 for t in "${TARGETS[@]}"; do
 	requested+=("$FRAG/$t.config")
 done
-requested+=("$SRC/kernel/dma/.kunitconfig")
+for dir in $KUNITCONFIGS; do
+	requested+=("$SRC/$dir/.kunitconfig")
+done
 
 log "merging ${#requested[@]} fragments onto tinyconfig"
 (cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \
