@@ -1,10 +1,13 @@
-# make        the main job: deps, pinned tree + series, kernel, KUnit on every target
+# make        the main job: deps, pinned tree + series, kernel, review gates,
+#             KUnit on every target
 # make check  what CI runs: the same, exit status non-zero on any failure
+# make lint   only the review gates (checkpatch, per-patch build, sparse,
+#             kernel-doc, htmldocs, cover letter)
 # Single steps: make deps | prepare | build | run TARGET=x86_64-xen | clean
 
 SHELL := /bin/bash
 
-.PHONY: all check deps prepare build run clean
+.PHONY: all check lint deps prepare build run clean
 
 all check:
 	@scripts/pipeline.sh
@@ -12,8 +15,11 @@ all check:
 deps prepare build:
 	@scripts/$@.sh
 
+lint:
+	@scripts/deps.sh && scripts/prepare.sh && CONFIG_ONLY=1 scripts/build.sh && scripts/lint.sh
+
 run:
 	@scripts/run.sh $(or $(TARGET),$(error set TARGET, see config/targets))
 
 clean:
-	rm -rf work/build work/results
+	rm -rf work/build work/results work/lint-build work/lint-docs

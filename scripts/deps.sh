@@ -22,6 +22,8 @@ NEEDED=(
 	"xz-utils:unpacks the base tarball"
 	"qemu-system-x86:boots the test kernel (TCG) for both x86_64 targets"
 	"qemu-system-data:firmware (qboot/SeaBIOS) for qemu-system-x86"
+	"sparse:make lint checks every patch with C=2"
+	"python3-sphinx:make lint builds the touched documentation (htmldocs)"
 )
 
 missing=()

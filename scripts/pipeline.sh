@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole job: install what is missing, prepare the pinned tree with the
-# series, build the kernel, run KUnit on every target, print the table.
+# series, build the kernel, run the review gates (lint.sh; NO_LINT=1 skips
+# them), run KUnit on every target, print the table.
 # Exits non-zero if any stage or any target failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +19,7 @@ stage deps bash "$TOP/scripts/deps.sh"
 stage prepare bash "$TOP/scripts/prepare.sh"
 stage build bash "$TOP/scripts/build.sh"
 failed=0
+[ -n "${NO_LINT:-}" ] || stage lint bash "$TOP/scripts/lint.sh" || failed=1
 for t in $targets; do
 	stage "test $t" bash "$TOP/scripts/run.sh" "$t" || failed=1
 done

@@ -1,0 +1,161 @@
+#!/bin/bash
+# The kernel's review tools over series/: checkpatch --strict, then each
+# patch applied on the base in turn and checked for build errors and new
+# W=1, sparse (C=2) and kernel-doc warnings, the touched documentation
+# built with Sphinx, and the cover letter and patch metadata.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LINT=$WORK/lint			# a worktree of $SRC, stepped through the series
+LB=$WORK/lint-build
+MAKE=(make -C "$LINT" O="$LB" -j"$(nproc)" CC="ccache gcc" -s)
+mapfile -t PATCHES < <(find "$TOP/series" -name '0*.patch' ! -name '0000-*' | sort)
+mapfile -t COMMITS < <(git -C "$SRC" rev-list --reverse "$BASE_TAG"..HEAD)
+failed=0
+
+fail() { printf 'FAIL: %s\n' "$*"; failed=1; }
+gate() {
+	local name=$1 t0=$SECONDS before=$failed
+	shift
+	log "lint: $name"
+	"$@"
+	log "lint: $name $( ((failed > before)) && echo FAILED || echo ok) ($((SECONDS - t0))s)"
+}
+# "path:line:col: warning: msg" -> "path: warning: msg", so that moved lines still match
+normalize() { sed -E 's/^([^: ]+):[0-9]+:([0-9]+:)? /\1: /' | sort -u; }
+
+checkpatch() {
+	local p line type rest waived out
+	for p in "${PATCHES[@]}"; do
+		out=$("$SRC/scripts/checkpatch.pl" --strict --terse --show-types - < "$p" || true)
+		while IFS= read -r line; do
+			type=${line#*: }; type=${type%%: *}	# ERROR:LONG_LINE
+			rest=${line#*: *: }
+			waived=$(awk -v t="${type#*:}" -v p="$(basename "$p")" \
+				'$1 == t { if (p ~ glob2re($2)) { $1 = $2 = ""; sub(/^ +/, ""); print; exit } }
+				 function glob2re(g) { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); return "^" g "$" }' \
+				"$TOP/config/checkpatch-waivers")
+			if [ -n "$waived" ]; then
+				printf '  waived %s: %s (%s)\n' "$(basename "$p")" "$type" "$waived"
+			else
+				fail "$(basename "$p"):${line%%:*}: $type: $rest"
+			fi
+		done < <(printf '%s\n' "$out" | grep -E '^-:[0-9]+: (ERROR|WARNING):' | sed 's/^-://')
+		printf '  %s: %s CHECKs\n' "$(basename "$p")" \
+			"$(printf '%s\n' "$out" | grep -c ': CHECK:' || true)"
+	done
+}
+
+metadata() {
+	local cover=$TOP/series/0000-cover-letter.patch p subject
+	grep -q "$BASE_PKG" "$cover" && grep -qF "$BASE_VERSION" "$cover" ||
+		fail "cover letter does not name the base ($BASE_PKG $BASE_VERSION)"
+	grep -qiE '^testing|tested' "$cover" || fail "cover letter does not say how the series was tested"
+	grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE' "$cover" && fail "cover letter still has format-patch's placeholders"
+	for p in "${PATCHES[@]}"; do
+		grep -q '^Signed-off-by: .* <.*@.*>$' "$p" || fail "$(basename "$p"): no Signed-off-by"
+		subject=$(sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$p")
+		[[ $subject =~ ^[a-z][a-z0-9_./-]*(:\ [a-z][a-z0-9_./-]*)*:\ [a-zA-Z] ]] ||
+			fail "$(basename "$p"): subject '$subject' lacks a 'subsystem: ' prefix"
+	done
+	echo "  cover letter and ${#PATCHES[@]} patches checked"
+}
+
+# Source files (not docs, tools or scripts) a commit touches.
+touched() { git -C "$SRC" diff --name-only "$1^" "$1" | grep -E '\.[ch]$' | grep -vE '^(tools|scripts|Documentation)/' || true; }
+
+# Build $dirs with W=1 and sparse; print normalized warnings.
+build_dirs() {
+	"${MAKE[@]}" W=1 C=2 "${@/%//}" 2>&1 | grep -E ': (warning|error):' | normalize
+}
+
+kdoc() {
+	local f
+	for f in "$@"; do
+		[ -f "$LINT/$f" ] && (cd "$LINT" && scripts/kernel-doc -none -Wall "$f" 2>&1) || true
+	done | normalize
+}
+
+per_patch() {
+	local i c p files dirs all_dirs base_warn now before after
+	[ ${#COMMITS[@]} -eq ${#PATCHES[@]} ] ||
+		{ fail "prepared tree has ${#COMMITS[@]} commits, series/ has ${#PATCHES[@]} patches"; return; }
+	mapfile -t all_dirs < <(for c in "${COMMITS[@]}"; do touched "$c"; done | grep -v '^include/' | xargs -rn1 dirname | sort -u)
+	echo "  directories the series builds: ${all_dirs[*]}"
+	base_warn=$(build_dirs "${all_dirs[@]}") || true
+	echo "  base: $(printf '%s' "$base_warn" | grep -c . || true) W=1/sparse warnings in them"
+	for i in "${!COMMITS[@]}"; do
+		c=${COMMITS[$i]} p=$(basename "${PATCHES[$i]}")
+		mapfile -t files < <(touched "$c")
+		before=$(kdoc "${files[@]}")
+		git -C "$LINT" checkout -q "$c"
+		dirs=($(printf '%s\n' "${files[@]}" | { grep -v '^include/' || true; } | xargs -rn1 dirname | sort -u))
+		printf '%s\n' "${files[@]}" | grep -q '^include/' && dirs=("${all_dirs[@]}")
+		if [ ${#dirs[@]} -gt 0 ]; then
+			if ! now=$("${MAKE[@]}" W=1 C=2 "${dirs[@]/%//}" 2>&1); then
+				fail "$p breaks the build:"; printf '%s\n' "$now" | grep -E 'error' | head -10
+				continue
+			fi
+			comm -13 <(printf '%s\n' "$base_warn") \
+				<(printf '%s\n' "$now" | grep -E ': (warning|error):' | normalize) |
+				while IFS= read -r w; do [ -n "$w" ] && echo "FAIL: $p adds: $w"; done | tee "$WORK/lint.new"
+			[ -s "$WORK/lint.new" ] && failed=1
+		fi
+		after=$(kdoc "${files[@]}")
+		comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after") | grep . |
+			sed "s/^/FAIL: $p adds kernel-doc: /" | tee "$WORK/lint.new" || true
+		[ -s "$WORK/lint.new" ] && failed=1
+		printf '  %s: built %s\n' "$p" "${dirs[*]:-nothing}"
+	done
+}
+
+htmldocs() {
+	local rst base now
+	mapfile -t rst < <(git -C "$SRC" diff --name-only "$BASE_TAG" HEAD -- 'Documentation/*.rst')
+	[ ${#rst[@]} -gt 0 ] || { echo "  no documentation touched"; return; }
+	echo "  touched: ${rst[*]}"
+	# Sphinx warnings about the touched .rst files, normalized; fails the
+	# gate if Sphinx itself fails or the pages are not there.
+	docs() {
+		local out=$WORK/lint-docs/sphinx.log name
+		git -C "$LINT" checkout -q "$1"
+		mkdir -p "$WORK/lint-docs"
+		if ! make -C "$LINT" O="$WORK/lint-docs" SPHINXDIRS=core-api htmldocs > "$out" 2>&1; then
+			tail -5 "$out" >&2
+			echo "FAIL: htmldocs: Sphinx failed at $1" >&2
+			return 1
+		fi
+		for name in "${rst[@]}"; do
+			name=$(basename "$name" .rst)
+			[ "$1" = "$BASE_TAG" ] ||
+				[ -f "$WORK/lint-docs/Documentation/output/core-api/$name.html" ] ||
+				{ echo "FAIL: htmldocs: no $name.html" >&2; return 1; }
+			grep -E "$name\.rst:[0-9]+: (WARNING|ERROR)" "$out" || true
+		done | normalize
+	}
+	base=$(docs "$BASE_TAG") || { failed=1; return; }
+	now=$(docs "${COMMITS[-1]}") || { failed=1; return; }
+	printf '  Sphinx warnings in them: %s at base, %s with the series\n' \
+		"$(printf '%s' "$base" | grep -c . || true)" "$(printf '%s' "$now" | grep -c . || true)"
+	comm -13 <(printf '%s\n' "$base") <(printf '%s\n' "$now") | grep . | sed 's/^/FAIL: htmldocs: /' | tee "$WORK/lint.new" || true
+	[ -s "$WORK/lint.new" ] && failed=1
+	echo "  core-api htmldocs built at base and with the series"
+}
+
+[ -f "$BUILD/.config" ] || die "no kernel config yet: run scripts/build.sh first"
+[ "$(git -C "$SRC" rev-parse HEAD)" = "$(git -C "$SRC" rev-parse series)" ] || die "$SRC is not on the series branch"
+if [ ! -d "$LINT" ]; then
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$LINT" "$BASE_TAG"
+fi
+git -C "$LINT" checkout -q "$BASE_TAG"
+mkdir -p "$LB"
+cp "$BUILD/.config" "$LB/.config"
+make -C "$LINT" O="$LB" -s olddefconfig
+
+gate "checkpatch --strict" checkpatch
+gate "cover letter and patch metadata" metadata
+gate "per-patch build (W=1), sparse and kernel-doc" per_patch
+gate "htmldocs" htmldocs
+((failed == 0)) || die "lint failed (see FAIL lines above)"
+log "lint: all gates passed"
