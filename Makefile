@@ -3,14 +3,19 @@
 # make check  what CI runs: the same, exit status non-zero on any failure
 # make lint   only the review gates (checkpatch, per-patch build, sparse,
 #             kernel-doc, htmldocs, cover letter)
+# make check-debug  the suites on a debug kernel (KASAN, kmemleak, lockdep,
+#             UBSAN, fault injection, DMA-API debug); not part of make check
 # Single steps: make deps | prepare | build | run TARGET=x86_64-xen | clean
 
 SHELL := /bin/bash
 
-.PHONY: all check lint deps prepare build run clean
+.PHONY: all check check-debug lint deps prepare build run clean
 
 all check:
 	@scripts/pipeline.sh
+
+check-debug:
+	@DEBUG_KERNEL=1 scripts/pipeline.sh
 
 deps prepare build:
 	@scripts/$@.sh
@@ -22,4 +27,5 @@ run:
 	@scripts/run.sh $(or $(TARGET),$(error set TARGET, see config/targets))
 
 clean:
-	rm -rf work/build work/results work/lint-build work/lint-docs
+	rm -rf work/build work/results work/lint-build work/lint-docs \
+		work/build-debug work/results-debug

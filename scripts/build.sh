@@ -34,6 +34,10 @@ done
 for dir in $KUNITCONFIGS; do
 	requested+=("$SRC/$dir/.kunitconfig")
 done
+# EXTRA_CONFIG: more fragments, such as config/debug.config
+for frag in ${EXTRA_CONFIG:-}; do
+	requested+=("$TOP/$frag")
+done
 
 log "merging ${#requested[@]} fragments onto tinyconfig"
 (cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \

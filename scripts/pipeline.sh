@@ -5,6 +5,12 @@
 # Exits non-zero if any stage or any target failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+if [ -n "${DEBUG_KERNEL:-}" ]; then
+	# make check-debug: the same suites on the debug kernel (KASAN,
+	# kmemleak, lockdep, UBSAN, ...), built and kept apart from the other.
+	export BUILD=$WORK/build-debug RESULTS=$WORK/results-debug
+	export EXTRA_CONFIG=config/debug.config NO_LINT=1 KUNIT_TIMEOUT=900
+fi
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/stages.tsv"

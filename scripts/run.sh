@@ -2,7 +2,8 @@
 # run.sh TARGET: boot the built kernel on one target through kunit.py and
 # keep its console log, kunit.py's output and JSON results in
 # work/results/TARGET. Exits non-zero if kunit.py saw any failure, crash,
-# timeout or no KTAP at all.
+# timeout or no KTAP at all, or if the console holds a kernel report
+# (WARNING, BUG, KASAN, ...) that config/expected-reports does not list.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +25,11 @@ rc=0
 	${args:+--kernel_args "$args"}) > "$out/kunit.out" 2>&1 || rc=$?
 cp "$BUILD/test.log" "$out/console.log" 2>/dev/null || true
 grep -E '\[(FAILED|CRASHED|ERROR)\]|(EXPECTATION|ASSERTION) FAILED|Testing complete' "$out/kunit.out" || true
+if ((rc == 0)) && ! python3 "$TOP/scripts/scan-console.py" "$out/console.log" \
+		"$TOP/config/expected-reports"; then
+	rc=1
+	echo "$name: the console has kernel reports no test provoked (above)"
+fi
 if ((rc)); then
 	echo "---- $name: last console lines ($out/console.log) ----"
 	tail -n 40 "$out/console.log" 2>/dev/null || tail -n 40 "$out/kunit.out"
