@@ -15,6 +15,9 @@ fi
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/stages.tsv"
 targets=$(grep -Ev '^(#|$)' "$TOP/config/targets" | awk '{print $1}')
+# The debug kernel dies at its first KASAN shadow access as a Xen PV dom0
+# (cr2 in the shadow region): only the bare targets run it for now.
+[ -z "${DEBUG_KERNEL:-}" ] || targets=$(printf '%s\n' $targets | grep -v xen)
 
 summary() {
 	python3 "$TOP/scripts/summary.py" "$RESULTS" $targets || true
