@@ -28,4 +28,4 @@ run:
 
 clean:
 	rm -rf work/build work/results work/lint-build work/lint-docs \
-		work/build-debug work/results-debug
+		work/build-debug work/build-debug-xen work/results-debug
