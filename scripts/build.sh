@@ -6,7 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 export ARCH=x86_64
-TARGETS=(${TARGETS:-x86_64-vtd x86_64-xen})
+# The kunit.py qemu_configs the targets boot (config/targets, column 2).
+mapfile -t QEMU_CONFIGS < <(awk '!/^#/ && NF { print $2 }' "$TOP/config/targets" | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
 KUNITCONFIGS="kernel/dma drivers/xen"
 FRAG=$BUILD/fragments
@@ -17,9 +18,9 @@ MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc"
 mkdir -p "$FRAG"
 
 # Each qemu_config carries the kconfig its target needs: reuse it as a fragment.
-for t in "${TARGETS[@]}"; do
+for t in "${QEMU_CONFIGS[@]}"; do
 	cfg=$SRC/tools/testing/kunit/qemu_configs/$t.py
-	[ -f "$cfg" ] || die "no kunit.py qemu_config for target $t ($cfg)"
+	[ -f "$cfg" ] || die "no kunit.py qemu_config $t ($cfg)"
 	python3 - "$SRC/tools/testing/kunit" "$cfg" > "$FRAG/$t.config" <<-'PY'
 		import sys
 		sys.path.insert(0, sys.argv[1])
@@ -28,7 +29,7 @@ for t in "${TARGETS[@]}"; do
 	PY
 done
 requested=("$TOP/config/slim.config")
-for t in "${TARGETS[@]}"; do
+for t in "${QEMU_CONFIGS[@]}"; do
 	requested+=("$FRAG/$t.config")
 done
 for dir in $KUNITCONFIGS; do
