@@ -35,6 +35,27 @@ done
 for dir in $KUNITCONFIGS; do
 	requested+=("$SRC/$dir/.kunitconfig")
 done
+# INIT_SCRIPT: an /init to build in, on busybox (the debug kernels' kmemleak check)
+if [ -n "${INIT_SCRIPT:-}" ]; then
+	[ -x "$PKGS/busybox" ] || die "no $PKGS/busybox: run scripts/deps.sh"
+	cat > "$FRAG/initramfs.list" <<-EOF
+		dir /bin 0755 0 0
+		dir /dev 0755 0 0
+		nod /dev/console 0600 0 0 c 5 1
+		dir /proc 0755 0 0
+		dir /sys 0755 0 0
+		file /bin/busybox $PKGS/busybox 0755 0 0
+		file /init $TOP/$INIT_SCRIPT 0755 0 0
+	EOF
+	cat > "$FRAG/initramfs.config" <<-EOF
+		CONFIG_BLK_DEV_INITRD=y
+		CONFIG_INITRAMFS_SOURCE="$FRAG/initramfs.list"
+		CONFIG_BINFMT_ELF=y
+		CONFIG_BINFMT_SCRIPT=y
+		CONFIG_PROC_FS=y
+	EOF
+	requested+=("$FRAG/initramfs.config")
+fi
 # EXTRA_CONFIG: more fragments, such as config/debug.config
 for frag in ${EXTRA_CONFIG:-}; do
 	requested+=("$TOP/$frag")

@@ -69,7 +69,8 @@ fetch() {
 	find "$PKGS" -maxdepth 1 -name "${pkg}_*.deb" | head -n1
 }
 
-if ! ls "$PKGS"/"${BASE_PKG}"_*.deb "$PKGS"/"${XEN_PKG}"_*.deb >/dev/null 2>&1; then
+if ! ls "$PKGS"/"${BASE_PKG}"_*.deb "$PKGS"/"${XEN_PKG}"_*.deb \
+	"$PKGS"/"${BUSYBOX_PKG}"_*.deb >/dev/null 2>&1; then
 	apt_update
 fi
 base_deb=$(fetch "$BASE_PKG" "$BASE_VERSION")
@@ -90,3 +91,11 @@ if [ ! -f "$PKGS/xen.elf" ]; then
 	dpkg-deb --fsys-tarfile "$xen_deb" | tar -xO "./$XEN_IMAGE" | gunzip > "$PKGS/xen.elf"
 fi
 log "xen: $XEN_PKG $(dpkg-deb -f "$xen_deb" Version) -> $PKGS/xen.elf"
+
+busybox_deb=$(fetch "$BUSYBOX_PKG" "")
+if [ ! -x "$PKGS/busybox" ]; then
+	dpkg-deb --fsys-tarfile "$busybox_deb" | tar -xO ./bin/busybox > "$PKGS/busybox.tmp"
+	chmod 755 "$PKGS/busybox.tmp"
+	mv "$PKGS/busybox.tmp" "$PKGS/busybox"
+fi
+log "busybox: $BUSYBOX_PKG $(dpkg-deb -f "$busybox_deb" Version) -> $PKGS/busybox"

@@ -1,52 +1,58 @@
 #!/bin/bash
 # The whole job: install what is missing, prepare the pinned tree with the
-# series, build the kernel, run the review gates (lint.sh; NO_LINT=1 skips
-# them), run KUnit on every target, print the table.
-# Exits non-zero if any stage or any target failed.
+# series, build the test kernel, run the review gates (lint.sh; NO_LINT=1
+# skips them) and KUnit on every target; then build the two debug kernels
+# and run every target again on them, as debug/TARGET, ending each boot
+# with a kmemleak scan. NO_DEBUG=1 skips the debug kernels, DEBUG_ONLY=1
+# runs only them. Prints the table; exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-if [ -n "${DEBUG_KERNEL:-}" ]; then
-	# make check-debug: the same suites on debug kernels (kmemleak,
-	# lockdep, UBSAN, ...; KASAN where the platform supports it), built
-	# and kept apart from the test kernel.
-	export RESULTS=$WORK/results-debug NO_LINT=1 KUNIT_TIMEOUT=900
-fi
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/stages.tsv"
 targets=$(grep -Ev '^(#|$)' "$TOP/config/targets" | awk '{print $1}')
+labels=()
+[ -n "${DEBUG_ONLY:-}" ] || labels+=($targets)
+[ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $targets))
 
 summary() {
-	python3 "$TOP/scripts/summary.py" "$RESULTS" $targets || true
+	python3 "$TOP/scripts/summary.py" "$RESULTS" "${labels[@]}" || true
 }
 trap summary EXIT
 
 stage deps bash "$TOP/scripts/deps.sh"
 stage prepare bash "$TOP/scripts/prepare.sh"
 failed=0
-# test_with NAME BUILD-DIR EXTRA-CONFIG TARGETS...: build a kernel, run targets
+# test_with NAME BUILD-DIR EXTRA-CONFIG LABEL-PREFIX TARGETS...: build a
+# kernel, run the targets on it
 test_with() {
-	local name=$1 t
+	local name=$1 prefix=$4 t
 	export BUILD=$2 EXTRA_CONFIG=$3
-	shift 3
+	shift 4
 	stage "build$name" bash "$TOP/scripts/build.sh" || { failed=1; return; }
 	if [ -z "$name" ] && [ -z "${NO_LINT:-}" ]; then
 		stage lint bash "$TOP/scripts/lint.sh" || failed=1
 	fi
 	for t in "$@"; do
-		stage "test $t" bash "$TOP/scripts/run.sh" "$t" || failed=1
+		stage "test $prefix$t" bash "$TOP/scripts/run.sh" "$t" "$prefix$t" ||
+			failed=1
 	done
 }
 
-if [ -z "${DEBUG_KERNEL:-}" ]; then
-	test_with "" "$BUILD" "" $targets
-else
+if [ -z "${DEBUG_ONLY:-}" ]; then
+	test_with "" "$BUILD" "" "" $targets
+fi
+if [ -z "${NO_DEBUG:-}" ]; then
+	# Debug kernels: kmemleak, lockdep, UBSAN, DMA-API debug, ... and an
+	# /init that scans for leaks after the suites. Slower: more time each.
+	export INIT_SCRIPT=config/kmemleak-init KUNIT_TIMEOUT=900
 	# 6.12 has no KASAN shadow setup for x86 PV (arch/x86/xen): a KASAN
 	# dom0 faults at its first shadow access. The Xen targets get a debug
 	# kernel without KASAN.
-	test_with " (KASAN)" "$WORK/build-debug" "config/debug.config config/kasan.config" \
+	test_with " debug+KASAN" "$WORK/build-debug" \
+		"config/debug.config config/kasan.config" debug/ \
 		$(printf '%s\n' $targets | grep -v xen)
-	test_with " (no KASAN)" "$WORK/build-debug-xen" "config/debug.config" \
+	test_with " debug" "$WORK/build-debug-xen" "config/debug.config" debug/ \
 		$(printf '%s\n' $targets | grep xen)
 fi
 

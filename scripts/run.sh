@@ -1,17 +1,23 @@
 #!/bin/bash
-# run.sh TARGET: boot the built kernel on one target through kunit.py and
-# keep its console log, kunit.py's output and JSON results in
-# work/results/TARGET. Exits non-zero if kunit.py saw any failure, crash,
-# timeout or no KTAP at all, or if the console holds a kernel report
-# (WARNING, BUG, KASAN, ...) that config/expected-reports does not list.
+# run.sh TARGET [LABEL]: boot the built kernel on one target through
+# kunit.py and keep its console log, kunit.py's output and JSON results in
+# work/results/LABEL (default: TARGET). Exits non-zero if kunit.py saw any
+# failure, crash, timeout or no KTAP at all, or if the console holds a
+# kernel report (WARNING, BUG, KASAN, ...) that config/expected-reports does
+# not list. With INIT_SCRIPT set (a debug kernel with config/kmemleak-init
+# built in) the kernel runs it after the suites, and the run also fails
+# unless its kmemleak scan found nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-name=${1:?usage: run.sh TARGET}
+name=${1:?usage: run.sh TARGET [LABEL]}
 TIMEOUT=${KUNIT_TIMEOUT:-300}
 read -r _ qemu_config args < <(grep -E "^$name[[:space:]]" "$TOP/config/targets") ||
 	die "unknown target $name (see config/targets)"
-out=$RESULTS/$name
+out=$RESULTS/${2:-$name}
+extra=()
+# Keep the kernel going after the suites, into the kmemleak /init.
+[ -z "${INIT_SCRIPT:-}" ] || extra=(--kernel_args kunit_shutdown=none)
 rm -rf "$out"
 mkdir -p "$out"
 [ -f "$BUILD/arch/x86/boot/bzImage" ] || die "no kernel: run scripts/build.sh"
@@ -22,13 +28,21 @@ rc=0
 	python3 tools/testing/kunit/kunit.py exec --build_dir "$BUILD" \
 	--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
 	--timeout "$TIMEOUT" --json="$out/results.json" \
-	${args:+--kernel_args "$args"}) > "$out/kunit.out" 2>&1 || rc=$?
+	${args:+--kernel_args "$args"} "${extra[@]}") > "$out/kunit.out" 2>&1 || rc=$?
 cp "$BUILD/test.log" "$out/console.log" 2>/dev/null || true
 grep -E '\[(FAILED|CRASHED|ERROR)\]|(EXPECTATION|ASSERTION) FAILED|Testing complete' "$out/kunit.out" || true
 if ((rc == 0)) && ! python3 "$TOP/scripts/scan-console.py" "$out/console.log" \
 		"$TOP/config/expected-reports"; then
 	rc=1
 	echo "$name: the console has kernel reports no test provoked (above)"
+fi
+if ((rc == 0)) && [ -n "${INIT_SCRIPT:-}" ]; then
+	check=$(grep -ao 'kmemleak-check: .*' "$out/console.log" | tr -d '\r' || true)
+	echo "  ${check:-kmemleak-check: missing}"
+	if [ "$check" != "kmemleak-check: 0 leaks" ]; then
+		rc=1
+		echo "$name: kmemleak found leaks after the suites, or did not run"
+	fi
 fi
 if ((rc)); then
 	echo "---- $name: last console lines ($out/console.log) ----"
