@@ -6,11 +6,13 @@
 #             kernel-doc, htmldocs, cover letter)
 # make check-debug  only the debug kernels (KASAN, kmemleak, lockdep, UBSAN,
 #             fault injection, DMA-API debug); make check-fast: all but them
+# make bench  time the mapping APIs on the series and on the base tree:
+#             CSV, ratio table and plot in work/results/bench
 # Single steps: make deps | prepare | build | run TARGET=x86_64-xen | clean
 
 SHELL := /bin/bash
 
-.PHONY: all check check-debug check-fast lint deps prepare build run clean
+.PHONY: all check check-debug check-fast bench lint deps prepare build run clean
 
 all check:
 	@scripts/pipeline.sh
@@ -20,6 +22,9 @@ check-debug:
 
 check-fast:
 	@NO_DEBUG=1 scripts/pipeline.sh
+
+bench:
+	@scripts/deps.sh && scripts/prepare.sh && scripts/bench.sh
 
 deps prepare build:
 	@scripts/$@.sh

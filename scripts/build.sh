@@ -9,7 +9,10 @@ export ARCH=x86_64
 # The kunit.py qemu_configs the targets boot (config/targets, column 2).
 mapfile -t QEMU_CONFIGS < <(awk '!/^#/ && NF { print $2 }' "$TOP/config/targets" | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
-KUNITCONFIGS="kernel/dma drivers/xen"
+KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
+# kunit.py and its qemu_configs: the prepared tree's, even when SRC is
+# another tree (the base tree that make bench builds).
+KUNIT_TOOL=$WORK/linux/tools/testing/kunit
 FRAG=$BUILD/fragments
 MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc"
       KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
@@ -19,9 +22,9 @@ mkdir -p "$FRAG"
 
 # Each qemu_config carries the kconfig its target needs: reuse it as a fragment.
 for t in "${QEMU_CONFIGS[@]}"; do
-	cfg=$SRC/tools/testing/kunit/qemu_configs/$t.py
+	cfg=$KUNIT_TOOL/qemu_configs/$t.py
 	[ -f "$cfg" ] || die "no kunit.py qemu_config $t ($cfg)"
-	python3 - "$SRC/tools/testing/kunit" "$cfg" > "$FRAG/$t.config" <<-'PY'
+	python3 - "$KUNIT_TOOL" "$cfg" > "$FRAG/$t.config" <<-'PY'
 		import sys
 		sys.path.insert(0, sys.argv[1])
 		import kunit_kernel

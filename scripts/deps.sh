@@ -24,6 +24,7 @@ NEEDED=(
 	"qemu-system-data:firmware (qboot/SeaBIOS) for qemu-system-x86"
 	"sparse:make lint checks every patch with C=2"
 	"python3-sphinx:make lint builds the touched documentation (htmldocs)"
+	"gnuplot-nox:make bench draws its plot"
 )
 
 missing=()

@@ -5,7 +5,7 @@
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
-SRC=$WORK/linux
+SRC=${SRC:-$WORK/linux}
 BUILD=${BUILD:-$WORK/build}
 RESULTS=${RESULTS:-$WORK/results}
 PKGS=$WORK/pkgs

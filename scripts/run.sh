@@ -36,6 +36,12 @@ if ((rc == 0)) && ! python3 "$TOP/scripts/scan-console.py" "$out/console.log" \
 	rc=1
 	echo "$name: the console has kernel reports no test provoked (above)"
 fi
+# A target that asks for lazy IOMMU invalidation must have got it.
+if ((rc == 0)) && [[ " $args " == *" iommu.strict=0 "* ]] &&
+		! grep -aq 'TLB invalidation policy: lazy mode' "$out/console.log"; then
+	rc=1
+	echo "$name: asked for iommu.strict=0 but the IOMMU is not in lazy mode"
+fi
 if ((rc == 0)) && [ -n "${INIT_SCRIPT:-}" ]; then
 	check=$(grep -ao 'kmemleak-check: .*' "$out/console.log" | tr -d '\r' || true)
 	echo "  ${check:-kmemleak-check: missing}"

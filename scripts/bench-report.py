@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""bench-report.py DIR: ratios.md and bench.png from DIR/bench.csv.
+
+bench.csv has one record per kernel (series, base), target, method and
+page count: the median, min and max ns per page over the timed runs, or
+'error -N' for a method that failed there (dma_map_resource() in a dom0
+without this series, for one).
+"""
+import csv
+import os
+import subprocess
+import sys
+
+out = sys.argv[1]
+ns = {}
+errors = {}
+with open(os.path.join(out, 'bench.csv')) as f:
+    for r in csv.DictReader(f):
+        key = (r['kernel'], r['target'], r['method'], int(r['pages']))
+        if r['ns_median'].startswith('error'):
+            errors[key] = r['ns_median']
+        else:
+            ns[key] = int(r['ns_median'])
+targets = sorted({k[1] for k in ns}, key=lambda t: (t.startswith('x86_64-xen'), t))
+
+
+def ratio(a, b):
+    if a not in ns or b not in ns:
+        return None
+    return ns[a] / max(ns[b], 1)
+
+
+rows = []  # (target, what, ratio, goal)
+for t in targets:
+    s = ('series', t)
+    rows += [
+        (t, 'iova_link / map_page loop, 512 pages',
+         ratio(s + ('iova_link', 512), s + ('map_page', 512)), 0.5),
+        (t, 'iova_link / map_sg, 512 pages',
+         ratio(s + ('iova_link', 512), s + ('map_sg', 512)), 1.0),
+        (t, 'iova_link / IOMMU API floor, 512 pages',
+         ratio(s + ('iova_link', 512), s + ('iommu_floor', 512)), 1.15),
+        (t, 'map_resource: series / base',
+         ratio(s + ('map_resource', 1), ('base', t, 'map_resource', 1)), 1.02),
+        (t, 'map_page (1 page): series / base',
+         ratio(s + ('map_page', 1), ('base', t, 'map_page', 1)), None),
+        (t, 'map_resource / map_phys(DMA_ATTR_MMIO)',
+         ratio(s + ('map_resource', 1), s + ('map_phys_mmio', 1)), None),
+    ]
+    if t.startswith('x86_64-xen'):
+        rows.append((t, 'swiotlb-xen map_resource / dma-direct (x86_64-vtd)',
+                     ratio(s + ('map_resource', 1),
+                           ('series', 'x86_64-vtd', 'map_resource_direct', 1)),
+                     1.05))
+
+with open(os.path.join(out, 'ratios.md'), 'w') as f:
+    f.write('| target | ratio | measured | goal | met |\n|---|---|---|---|---|\n')
+    for t, what, r, goal in rows:
+        if r is None:
+            continue
+        met = '' if goal is None else ('yes' if r <= goal else 'no')
+        f.write(f'| {t} | {what} | {r:.2f} | '
+                f'{"" if goal is None else f"<= {goal}"} | {met} |\n')
+    if errors:
+        f.write('\nFailed there (no figure):\n\n')
+        for (k, t, m, n), e in sorted(errors.items()):
+            f.write(f'- {k} kernel, {t}: {m} ({n} page{"s" * (n > 1)}): {e}\n')
+    f.write('\nns per page (median), series kernel:\n\n')
+    methods = ['map_page', 'map_sg', 'iova_link', 'iommu_floor']
+    f.write('| target | pages | ' + ' | '.join(methods) + ' |\n')
+    f.write('|---|---|' + '---|' * len(methods) + '\n')
+    for t in targets:
+        for n in (1, 8, 64, 512):
+            f.write(f'| {t} | {n} | ' + ' | '.join(
+                str(ns.get(('series', t, m, n), '')) for m in methods) + ' |\n')
+    f.write('\nOne page, ns (median):\n\n| target | kernel | ' +
+            ' | '.join(['map_resource', 'map_phys_mmio', 'map_page_1',
+                        'map_resource_direct']) + ' |\n|---|---|---|---|---|---|\n')
+    for t in targets:
+        for k in ('series', 'base'):
+            f.write(f'| {t} | {k} | ' + ' | '.join(
+                str(ns.get((k, t, m, 1), errors.get((k, t, m, 1), '')))
+                for m in ('map_resource', 'map_phys_mmio', 'map_page_1',
+                          'map_resource_direct')) + ' |\n')
+
+# One panel per target: ns per page against pages per operation.
+plot = []
+for i, t in enumerate(targets):
+    for m in ('map_page', 'map_sg', 'iova_link', 'iommu_floor'):
+        pts = [(n, ns[('series', t, m, n)]) for n in (1, 8, 64, 512)
+               if ('series', t, m, n) in ns]
+        if pts:
+            path = os.path.join(out, f'{t}.{m}.dat')
+            with open(path, 'w') as f:
+                f.writelines(f'{n} {v}\n' for n, v in pts)
+            plot.append((i, m, path))
+script = [
+    'set terminal pngcairo size %d,420 font ",10"' % (420 * len(targets)),
+    f'set output "{os.path.join(out, "bench.png")}"',
+    f'set multiplot layout 1,{len(targets)}',
+    'set logscale x 2', 'set xlabel "pages per operation"',
+    'set ylabel "ns per page (median)"', 'set key top right', 'set grid',
+]
+for i, t in enumerate(targets):
+    lines = [f'"{p}" with linespoints title "{m}"'
+             for j, m, p in plot if j == i]
+    script += [f'set title "{t}"', 'plot ' + ', '.join(lines)]
+script.append('unset multiplot')
+subprocess.run(['gnuplot'], input='\n'.join(script), text=True, check=True)
+print(open(os.path.join(out, 'ratios.md')).read())
