@@ -1,20 +1,43 @@
 #!/bin/bash
-# Configure and build the one test kernel: tinyconfig, plus config/slim.config,
-# plus the kconfig of every target's kunit.py qemu_config, plus the
+# Configure and build the test kernel of one architecture (KARCH: x86_64,
+# the default, or arm64, cross-compiled): tinyconfig, plus the slim
+# fragment (config/slim.config, config/slim-arm64.config), plus the kconfig
+# of the kunit.py qemu_config of every target of that architecture, plus the
 # .kunitconfig of the DMA and Xen suites, merged with merge_config.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-export ARCH=x86_64
-# The kunit.py qemu_configs the targets boot (config/targets, column 2).
-mapfile -t QEMU_CONFIGS < <(awk '!/^#/ && NF { print $2 }' "$TOP/config/targets" | sort -u)
+export ARCH=${KARCH:-x86_64}
+case $ARCH in
+x86_64)
+	CC="ccache gcc"
+	SLIM=config/slim.config
+	TINY_ARCH=(arch/x86/configs/tiny.config)
+	IMAGE=bzImage
+	# what the mission cannot do without
+	MUST=(SWIOTLB_XEN XEN_PV KUNIT INTEL_IOMMU)
+	;;
+arm64)
+	export CROSS_COMPILE=aarch64-linux-gnu-
+	CC="ccache ${CROSS_COMPILE}gcc"
+	SLIM=config/slim-arm64.config
+	TINY_ARCH=()
+	IMAGE=Image
+	MUST=(SWIOTLB_XEN XEN KUNIT ARM_SMMU_V3)
+	;;
+*) die "unknown KARCH $ARCH (x86_64 or arm64)" ;;
+esac
+# The kunit.py qemu_configs this architecture's targets boot
+# (config/targets, column 2, named after the architecture).
+mapfile -t QEMU_CONFIGS < <(awk -v a="$ARCH-" '!/^#/ && NF && index($2, a) == 1 { print $2 }' \
+	"$TOP/config/targets" | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
 KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
 # kunit.py and its qemu_configs: the prepared tree's, even when SRC is
 # another tree (the base tree that make bench builds).
 KUNIT_TOOL=$WORK/linux/tools/testing/kunit
 FRAG=$BUILD/fragments
-MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc"
+MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc"
       KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
 
 [ -f "$SRC/Makefile" ] || die "no prepared tree at $SRC: run scripts/prepare.sh"
@@ -31,7 +54,7 @@ for t in "${QEMU_CONFIGS[@]}"; do
 		print(kunit_kernel._get_qemu_ops(sys.argv[2], None, None)[1]._kconfig)
 	PY
 done
-requested=("$TOP/config/slim.config")
+requested=("$TOP/$SLIM")
 for t in "${QEMU_CONFIGS[@]}"; do
 	requested+=("$FRAG/$t.config")
 done
@@ -67,7 +90,7 @@ done
 log "merging ${#requested[@]} fragments onto tinyconfig"
 (cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \
 	kernel/configs/tiny-base.config kernel/configs/tiny.config \
-	arch/x86/configs/tiny.config "${requested[@]}") > "$BUILD/merge_config.log" 2>&1 ||
+	"${TINY_ARCH[@]}" "${requested[@]}") > "$BUILD/merge_config.log" 2>&1 ||
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
 "${MAKE[@]}" -s olddefconfig
 
@@ -86,13 +109,13 @@ while IFS= read -r line; do
 		printf 'config: %s requested %s, got %s\n' "$sym" "$want" "$got" >&2
 		bad=1
 	fi
-done < <(cat "${requested[@]}" <(printf 'CONFIG_%s=y\n' SWIOTLB_XEN XEN_PV KUNIT INTEL_IOMMU))
+done < <(cat "${requested[@]}" <(printf 'CONFIG_%s=y\n' "${MUST[@]}"))
 ((bad == 0)) || die "kernel config: requested options did not stick (see above)"
 log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones present"
 [ -z "${CONFIG_ONLY:-}" ] || exit 0
 
-log "building bzImage (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
-"${MAKE[@]}" bzImage > "$BUILD/build.log" 2>&1 &
+log "building $ARCH $IMAGE (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
+"${MAKE[@]}" "$IMAGE" > "$BUILD/build.log" 2>&1 &
 pid=$!
 t0=$(date +%s)
 while kill -0 "$pid" 2>/dev/null; do
@@ -105,4 +128,4 @@ if ! wait "$pid"; then
 	tail -20 "$BUILD/build.log" >&2
 	die "kernel build failed (full log: $BUILD/build.log)"
 fi
-log "bzImage: $(stat -c %s "$BUILD/arch/x86/boot/bzImage") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"
+log "$IMAGE: $(stat -c %s "$BUILD/arch/${ARCH/x86_64/x86}/boot/$IMAGE") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"

@@ -25,6 +25,8 @@ NEEDED=(
 	"sparse:make lint checks every patch with C=2"
 	"python3-sphinx:make lint builds the touched documentation (htmldocs)"
 	"gnuplot-nox:make bench draws its plot"
+	"gcc-aarch64-linux-gnu:cross-compiles the arm64 kernel"
+	"qemu-system-arm:boots the arm64 kernel (TCG) for the arm64 targets"
 )
 
 missing=()
@@ -57,9 +59,9 @@ fi
 
 # fetch PKG VERSION: download one .deb (not installed) into $PKGS.
 fetch() {
-	local pkg=$1 version=$2 deb
+	local pkg=$1 version=$2 deb name=${1%%:*}
 	mkdir -p "$PKGS"
-	deb=$(find "$PKGS" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
+	deb=$(find "$PKGS" -maxdepth 1 -name "${name}_*.deb" | head -n1)
 	if [ -n "$deb" ]; then
 		printf '%s\n' "$deb"
 		return 0
@@ -67,11 +69,18 @@ fetch() {
 	log "downloading $pkg${version:+=$version}" >&2
 	(cd "$PKGS" && apt-get download -q -o APT::Sandbox::User=root "$pkg${version:+=$version}" >&2) ||
 		die "Debian's archive did not serve $pkg${version:+ version $version}; refusing to use another version"
-	find "$PKGS" -maxdepth 1 -name "${pkg}_*.deb" | head -n1
+	find "$PKGS" -maxdepth 1 -name "${name}_*.deb" | head -n1
 }
 
+# Xen for arm64 is an arm64 package: apt must know the architecture.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	log "adding the arm64 dpkg architecture (for $XEN_ARM64_PKG)"
+	dpkg --add-architecture arm64
+	updated=
+fi
+
 if ! ls "$PKGS"/"${BASE_PKG}"_*.deb "$PKGS"/"${XEN_PKG}"_*.deb \
-	"$PKGS"/"${BUSYBOX_PKG}"_*.deb >/dev/null 2>&1; then
+	"$PKGS"/"${XEN_ARM64_PKG}"_*.deb "$PKGS"/"${BUSYBOX_PKG}"_*.deb >/dev/null 2>&1; then
 	apt_update
 fi
 base_deb=$(fetch "$BASE_PKG" "$BASE_VERSION")
@@ -100,3 +109,11 @@ if [ ! -x "$PKGS/busybox" ]; then
 	mv "$PKGS/busybox.tmp" "$PKGS/busybox"
 fi
 log "busybox: $BUSYBOX_PKG $(dpkg-deb -f "$busybox_deb" Version) -> $PKGS/busybox"
+
+xen_arm_deb=$(fetch "$XEN_ARM64_PKG:arm64" "")
+if [ ! -f "$PKGS/xen-arm64" ]; then
+	log "extracting $XEN_ARM64_IMAGE from $(basename "$xen_arm_deb")"
+	dpkg-deb --fsys-tarfile "$xen_arm_deb" | tar -xO "./$XEN_ARM64_IMAGE" > "$PKGS/xen-arm64.tmp"
+	mv "$PKGS/xen-arm64.tmp" "$PKGS/xen-arm64"
+fi
+log "xen arm64: $XEN_ARM64_PKG $(dpkg-deb -f "$xen_arm_deb" Version) -> $PKGS/xen-arm64"

@@ -1,19 +1,25 @@
 #!/bin/bash
 # The whole job: install what is missing, prepare the pinned tree with the
-# series, build the test kernel, run the review gates (lint.sh; NO_LINT=1
-# skips them) and KUnit on every target; then build the two debug kernels
-# and run every target again on them, as debug/TARGET, ending each boot
-# with a kmemleak scan. NO_DEBUG=1 skips the debug kernels, DEBUG_ONLY=1
+# series, build the x86_64 test kernel, run the review gates (lint.sh;
+# NO_LINT=1 skips them) and KUnit on every x86_64 target; build the arm64
+# kernel and run the arm64 targets; then build the two x86_64 debug
+# kernels and run every x86_64 target again on them, as debug/TARGET,
+# ending each boot with a kmemleak scan. NO_DEBUG=1 skips the debug kernels, DEBUG_ONLY=1
 # runs only them. Prints the table; exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/stages.tsv"
-targets=$(grep -Ev '^(#|$)' "$TOP/config/targets" | awk '{print $1}')
+# targets ARCH: the targets whose qemu_config is for ARCH
+targets() {
+	awk -v a="$1-" '!/^#/ && NF && index($2, a) == 1 { print $1 }' "$TOP/config/targets"
+}
+x86=$(targets x86_64)
+arm=$(targets arm64)
 labels=()
-[ -n "${DEBUG_ONLY:-}" ] || labels+=($targets)
-[ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $targets))
+[ -n "${DEBUG_ONLY:-}" ] || labels+=($x86 $arm)
+[ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $x86))
 
 summary() {
 	python3 "$TOP/scripts/summary.py" "$RESULTS" "${labels[@]}" || true
@@ -23,12 +29,12 @@ trap summary EXIT
 stage deps bash "$TOP/scripts/deps.sh"
 stage prepare bash "$TOP/scripts/prepare.sh"
 failed=0
-# test_with NAME BUILD-DIR EXTRA-CONFIG LABEL-PREFIX TARGETS...: build a
-# kernel, run the targets on it
+# test_with NAME ARCH BUILD-DIR EXTRA-CONFIG LABEL-PREFIX TARGETS...: build
+# a kernel, run the targets on it
 test_with() {
-	local name=$1 prefix=$4 t
-	export BUILD=$2 EXTRA_CONFIG=$3
-	shift 4
+	local name=$1 prefix=$5 t
+	export KARCH=$2 BUILD=$3 EXTRA_CONFIG=$4
+	shift 5
 	stage "build$name" bash "$TOP/scripts/build.sh" || { failed=1; return; }
 	if [ -z "$name" ] && [ -z "${NO_LINT:-}" ]; then
 		stage lint bash "$TOP/scripts/lint.sh" || failed=1
@@ -40,7 +46,8 @@ test_with() {
 }
 
 if [ -z "${DEBUG_ONLY:-}" ]; then
-	test_with "" "$BUILD" "" "" $targets
+	test_with "" x86_64 "$BUILD" "" "" $x86
+	test_with " arm64" arm64 "$WORK/build-arm64" "" "" $arm
 fi
 if [ -z "${NO_DEBUG:-}" ]; then
 	# Debug kernels: kmemleak, lockdep, UBSAN, DMA-API debug, ... and an
@@ -49,11 +56,11 @@ if [ -z "${NO_DEBUG:-}" ]; then
 	# 6.12 has no KASAN shadow setup for x86 PV (arch/x86/xen): a KASAN
 	# dom0 faults at its first shadow access. The Xen targets get a debug
 	# kernel without KASAN.
-	test_with " debug+KASAN" "$WORK/build-debug" \
+	test_with " debug+KASAN" x86_64 "$WORK/build-debug" \
 		"config/debug.config config/kasan.config" debug/ \
-		$(printf '%s\n' $targets | grep -v xen)
-	test_with " debug" "$WORK/build-debug-xen" "config/debug.config" debug/ \
-		$(printf '%s\n' $targets | grep xen)
+		$(printf '%s\n' $x86 | grep -v xen)
+	test_with " debug" x86_64 "$WORK/build-debug-xen" "config/debug.config" debug/ \
+		$(printf '%s\n' $x86 | grep xen)
 fi
 
 ((failed == 0)) || die "a stage or target failed (see the table; logs in $RESULTS)"

@@ -20,11 +20,15 @@ extra=()
 [ -z "${INIT_SCRIPT:-}" ] || extra=(--kernel_args kunit_shutdown=none)
 rm -rf "$out"
 mkdir -p "$out"
-[ -f "$BUILD/arch/x86/boot/bzImage" ] || die "no kernel: run scripts/build.sh"
+case $qemu_config in
+arm64-*) image=arch/arm64/boot/Image xen=$PKGS/xen-arm64 ;;
+*) image=arch/x86/boot/bzImage xen=$PKGS/xen.elf ;;
+esac
+[ -f "$BUILD/$image" ] || die "no kernel $BUILD/$image: run scripts/build.sh"
 
 rc=0
 # kunit.py enforces --timeout itself; the outer timeout only guards kunit.py.
-(cd "$SRC" && KUNIT_XEN_IMAGE=$PKGS/xen.elf timeout -k 10 $((TIMEOUT + 60)) \
+(cd "$SRC" && KUNIT_XEN_IMAGE=$xen timeout -k 10 $((TIMEOUT + 60)) \
 	python3 tools/testing/kunit/kunit.py exec --build_dir "$BUILD" \
 	--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
 	--timeout "$TIMEOUT" --json="$out/results.json" \

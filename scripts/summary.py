@@ -25,10 +25,10 @@ with open(os.path.join(results, 'stages.tsv')) as f:
         name, secs, rc = line.rstrip('\n').split('\t')
         times[name] = (int(secs), int(rc))
 
-print(f'\n{"stage":<24} {"time":>7}')
+print(f'\n{"stage":<30} {"time":>7}')
 for name, (secs, rc) in times.items():
-    print(f'{name:<24} {mmss(secs)}{"  FAILED" if rc else ""}')
-print(f'\n{"target":<18} {"passed":>6} {"failed":>6} {"skipped":>7} {"wall":>7}  result')
+    print(f'{name:<30} {mmss(secs)}{"  FAILED" if rc else ""}')
+print(f'\n{"target":<24} {"passed":>6} {"failed":>6} {"skipped":>7} {"wall":>7}  result')
 for t in targets:
     path = os.path.join(results, t, 'results.json')
     tally = {}
@@ -38,5 +38,5 @@ for t in targets:
     secs, rc = times.get('test ' + t, (0, 1))
     bad = tally.get('FAIL', 0) + tally.get('ERROR', 0)
     verdict = 'not run' if 'test ' + t not in times else ('FAIL' if rc else 'ok')
-    print(f'{t:<18} {tally.get("PASS", 0):6d} {bad:6d} {tally.get("SKIP", 0):7d} '
+    print(f'{t:<24} {tally.get("PASS", 0):6d} {bad:6d} {tally.get("SKIP", 0):7d} '
           f'{mmss(secs)}  {verdict}')
