@@ -12,11 +12,9 @@ BASE_SRC=$WORK/bench-base
 mkdir -p "$OUT"
 
 # The base tree, plus the benchmark and its Kconfig entry and Makefile line.
-if [ ! -d "$BASE_SRC" ]; then
-	git -C "$SRC" worktree add -q --detach "$BASE_SRC" "$BASE_TAG"
-fi
-git -C "$BASE_SRC" reset -q --hard "$BASE_TAG"
-git -C "$BASE_SRC" clean -qfd
+rm -rf "$BASE_SRC"
+git -C "$SRC" worktree prune
+git -C "$SRC" worktree add -q --detach "$BASE_SRC" "$BASE_TAG"
 cp "$SRC/kernel/dma/bench_kunit.c" "$BASE_SRC/kernel/dma/"
 { echo; awk '/^config /{p = /^config DMA_BENCH_KUNIT$/} p' "$SRC/kernel/dma/Kconfig"; } \
 	>> "$BASE_SRC/kernel/dma/Kconfig"
@@ -30,12 +28,15 @@ for kernel in series base; do
 		EXTRA_CONFIG=config/bench.config bash "$TOP/scripts/build.sh"
 done
 
-echo "kernel,target,method,pages,ns_median,ns_min,ns_max" > "$OUT/bench.csv"
+# BENCH_ROUNDS boots of each kernel on each target, interleaved so that a
+# slow spell of the machine hits both kernels; the report takes the median.
+echo "round,kernel,target,method,pages,ns_median,ns_min,ns_max" > "$OUT/bench.csv"
+for round in $(seq "${BENCH_ROUNDS:-3}"); do
 for kernel in series base; do
 	for t in $TARGETS; do
 		read -r _ qemu_config args < <(grep -E "^$t[[:space:]]" "$TOP/config/targets")
-		log "timing on $t ($kernel)"
-		log=$OUT/$kernel-$t.log
+		log "round $round: timing on $t ($kernel)"
+		log=$OUT/$kernel-$t.$round.log
 		(cd "$SRC" && KUNIT_XEN_IMAGE=$PKGS/xen.elf python3 tools/testing/kunit/kunit.py \
 			exec --build_dir "$WORK/build-bench-$kernel" --timeout 900 \
 			--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
@@ -44,8 +45,9 @@ for kernel in series base; do
 		cp "$WORK/build-bench-$kernel/test.log" "$log"
 		records=$(grep -ao 'csv,.*' "$log" | tr -d '\r' | cut -d, -f2-)
 		[ -n "$records" ] || die "no benchmark records on $t ($kernel): $log"
-		printf '%s\n' "$records" | sed "s/^/$kernel,$t,/" >> "$OUT/bench.csv"
+		printf '%s\n' "$records" | sed "s/^/$round,$kernel,$t,/" >> "$OUT/bench.csv"
 	done
+done
 done
 
 python3 "$TOP/scripts/bench-report.py" "$OUT"
