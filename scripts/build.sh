@@ -29,8 +29,7 @@ arm64)
 esac
 # The kunit.py qemu_configs this architecture's targets boot
 # (config/targets, column 2, named after the architecture).
-mapfile -t QEMU_CONFIGS < <(awk -v a="$ARCH-" '!/^#/ && NF && index($2, a) == 1 { print $2 }' \
-	"$TOP/config/targets" | sort -u)
+mapfile -t QEMU_CONFIGS < <(targets_of "$ARCH" 2 | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
 KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
 # kunit.py and its qemu_configs: the prepared tree's, even when SRC is

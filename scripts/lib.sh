@@ -29,3 +29,11 @@ stage() {
 	log "[$name] $( ((rc)) && echo FAILED || echo done ) in $((dt / 60))m$((dt % 60))s"
 	return "$rc"
 }
+
+# targets_of ARCH [FIELD]: config/targets rows whose kunit.py qemu_config
+# (column 2) is named after ARCH (x86_64-*, arm64-*); prints FIELD (1: the
+# target name, the default; 2: the qemu_config).
+targets_of() {
+	awk -v a="$1-" -v f="${2:-1}" '!/^#/ && NF && index($2, a) == 1 { print $f }' \
+		"$TOP/config/targets"
+}

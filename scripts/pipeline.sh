@@ -11,12 +11,8 @@ set -euo pipefail
 
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/stages.tsv"
-# targets ARCH: the targets whose qemu_config is for ARCH
-targets() {
-	awk -v a="$1-" '!/^#/ && NF && index($2, a) == 1 { print $1 }' "$TOP/config/targets"
-}
-x86=$(targets x86_64)
-arm=$(targets arm64)
+x86=$(targets_of x86_64)
+arm=$(targets_of arm64)
 labels=()
 [ -n "${DEBUG_ONLY:-}" ] || labels+=($x86 $arm)
 [ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $x86))
