@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench-report.py DIR: ratios.md and bench.png from DIR/bench.csv.
+"""bench-report.py DIR: ratios.md and bench.png from DIR/bench.csv, with
+the per-function tables from DIR/profile.csv when bench-profile.sh ran.
 
 bench.csv has one record per round (boot), kernel (series, base), target,
 method and page count: the median, min and max ns per page over the timed
@@ -94,6 +95,60 @@ with open(os.path.join(out, 'ratios.md'), 'w') as f:
                 str(ns.get((k, t, m, 1), errors.get((k, t, m, 1), '')))
                 for m in ('map_resource', 'map_phys_mmio', 'map_page_1',
                           'map_resource_direct')) + ' |\n')
+
+
+# Where the time goes: perf samples taken under the timed loop of each
+# method (bench-profile.sh), shared out over its median ns per page.
+samples = {}
+prof = os.path.join(out, 'profile.csv')
+if os.path.exists(prof):
+    with open(prof) as f:
+        for r in csv.DictReader(f):
+            key = (r['kernel'], r['target'], r['method'], int(r['pages']))
+            samples.setdefault(key, {})[r['symbol']] = int(r['samples'])
+
+
+def per_symbol(key):
+    """ns per page of each kernel function for one method, or None."""
+    if key not in samples or key not in ns:
+        return None
+    total = sum(samples[key].values())
+    return {sym: ns[key] * n / total for sym, n in samples[key].items()}, total
+
+
+pairs = []  # (what, a, b)
+for t in targets:
+    s = ('series', t)
+    pairs += [(f'{t}: iova_link vs the IOMMU API floor, 512 pages',
+               s + ('iova_link', 512), s + ('iommu_floor', 512)),
+              (f'{t}: map_resource, series vs base',
+               s + ('map_resource', 1), ('base', t, 'map_resource', 1))]
+    if t.startswith('x86_64-xen'):
+        pairs.append((f'{t}: swiotlb-xen map_resource vs dma-direct '
+                      '(x86_64-vtd)', s + ('map_resource', 1),
+                      ('series', 'x86_64-vtd', 'map_resource_direct', 1)))
+with open(os.path.join(out, 'ratios.md'), 'a') as f:
+    for what, a, b in pairs:
+        pa, pb = per_symbol(a), per_symbol(b)
+        if not pa or not pb:
+            continue
+        (sa, na), (sb, nb) = pa, pb
+        f.write(f'\nWhere the time goes, {what}: ns per page of each '
+                f'kernel function, from perf samples ({na} and {nb}) under '
+                'the timed loop, shared out over the median ns per page. '
+                'Functions over 3% of either side:\n\n'
+                f'| function | {a[0]} {a[2]} | {b[0]} {b[2]} | difference |\n'
+                '|---|---|---|---|\n')
+        syms = set(sa) | set(sb)
+        big = [x for x in syms if max(sa.get(x, 0) / ns[a],
+                                      sb.get(x, 0) / ns[b]) >= 0.03]
+        for x in sorted(big, key=lambda x: sb.get(x, 0) - sa.get(x, 0)):
+            f.write(f'| {x} | {sa.get(x, 0):.0f} | {sb.get(x, 0):.0f} | '
+                    f'{sa.get(x, 0) - sb.get(x, 0):+.0f} |\n')
+        ra = sum(v for x, v in sa.items() if x not in big)
+        rb = sum(v for x, v in sb.items() if x not in big)
+        f.write(f'| (the rest) | {ra:.0f} | {rb:.0f} | {ra - rb:+.0f} |\n'
+                f'| total | {ns[a]} | {ns[b]} | {ns[a] - ns[b]:+} |\n')
 
 # One panel per target: ns per page against pages per operation.
 plot = []

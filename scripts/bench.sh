@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench.sh (make bench): time the DMA mapping APIs with the dma_bench suite
 # (kernel/dma/bench_kunit.c), one boot per target, on the series and on
-# the base tree with only that file added; then tabulate and plot.
-# Writes work/results/bench/: bench.csv, ratios.md, bench.png.
+# the base tree with only that file added; profile each method with perf
+# (bench-profile.sh); then tabulate and plot.
+# Writes work/results/bench/: bench.csv, profile.csv, ratios.md, bench.png.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,5 +51,8 @@ for kernel in series base; do
 done
 done
 
+# Where the time goes, per kernel function (BENCH_PROFILE=0 skips it).
+rm -f "$OUT/profile.csv"
+[ "${BENCH_PROFILE:-1}" = 0 ] || bash "$TOP/scripts/bench-profile.sh"
 python3 "$TOP/scripts/bench-report.py" "$OUT"
 log "results: $OUT/bench.csv, $OUT/ratios.md, $OUT/bench.png"

@@ -60,7 +60,8 @@ done
 for dir in $KUNITCONFIGS; do
 	requested+=("$SRC/$dir/.kunitconfig")
 done
-# INIT_SCRIPT: an /init to build in, on busybox (the debug kernels' kmemleak check)
+# INIT_SCRIPT: an /init to build in, on busybox (the debug kernels' kmemleak
+# check, the profiling kernels of make bench)
 if [ -n "${INIT_SCRIPT:-}" ]; then
 	[ -x "$PKGS/busybox" ] || die "no $PKGS/busybox: run scripts/deps.sh"
 	cat > "$FRAG/initramfs.list" <<-EOF
@@ -72,6 +73,8 @@ if [ -n "${INIT_SCRIPT:-}" ]; then
 		file /bin/busybox $PKGS/busybox 0755 0 0
 		file /init $TOP/$INIT_SCRIPT 0755 0 0
 	EOF
+	# INIT_FILES: more gen_init_cpio lines (make bench: perf and its libraries)
+	[ -z "${INIT_FILES:-}" ] || cat "$INIT_FILES" >> "$FRAG/initramfs.list"
 	cat > "$FRAG/initramfs.config" <<-EOF
 		CONFIG_BLK_DEV_INITRD=y
 		CONFIG_INITRAMFS_SOURCE="$FRAG/initramfs.list"

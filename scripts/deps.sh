@@ -25,6 +25,7 @@ NEEDED=(
 	"sparse:make lint checks every patch with C=2"
 	"python3-sphinx:make lint builds the touched documentation (htmldocs)"
 	"gnuplot-nox:make bench draws its plot"
+	"linux-perf:make bench profiles the benchmark with perf inside the guest"
 	"gcc-aarch64-linux-gnu:cross-compiles the arm64 kernel"
 	"qemu-system-arm:boots the arm64 kernel (TCG) for the arm64 targets"
 )
