@@ -6,8 +6,9 @@
 #             kernel-doc, htmldocs, cover letter)
 # make check-debug  only the debug kernels (KASAN, kmemleak, lockdep, UBSAN,
 #             fault injection, DMA-API debug); make check-fast: all but them
-# make bench  time the mapping APIs on the series and on the base tree:
-#             CSV, ratio table and plot in work/results/bench
+# make bench  time the mapping APIs on the series and on the base tree,
+#             then profile them with perf in the guest: CSV, ratio and
+#             per-function tables and plot in work/results/bench
 # Single steps: make deps | prepare | build | run TARGET=x86_64-xen | clean
 
 SHELL := /bin/bash

@@ -7,6 +7,7 @@
 # loop, per kernel function. Boots them on the x86_64 benchmark targets and
 # writes work/results/bench/profile.csv:
 #   kernel,target,method,pages,symbol,samples
+# and profile-runs.csv, what each rerun timed (kernel,target,method,pages,ns).
 # Run after bench.sh, which prepares the base tree (work/bench-base).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +47,8 @@ for kernel in series base; do
 done
 
 echo "kernel,target,method,pages,symbol,samples" > "$OUT/profile.csv"
+# and what each rerun timed, ns per page, while perf sampled it
+echo "kernel,target,method,pages,ns" > "$OUT/profile-runs.csv"
 for kernel in series base; do
 	for t in $TARGETS; do
 		read -r _ qemu_config args < <(grep -E "^$t[[:space:]]" "$TOP/config/targets")
@@ -69,6 +72,8 @@ for kernel in series base; do
 			/perf-end/ { on = 0 }
 			on && $3 == "[k]" { print k "," t "," m "," n "," $4 "," $2 }
 		' >> "$OUT/profile.csv"
+		grep -ao 'csv,[a-z_0-9]*,[0-9]*,[0-9][0-9]*' "$log" | cut -d, -f2-4 |
+			sed "s/^/$kernel,$t,/" >> "$OUT/profile-runs.csv"
 	done
 done
 log "profile: $OUT/profile.csv"

@@ -108,12 +108,25 @@ if os.path.exists(prof):
             samples.setdefault(key, {})[r['symbol']] = int(r['samples'])
 
 
+# The ns per page the reruns timed in the profiling boot itself: the
+# shares and the total then come from the same boot.
+prof_runs = {}
+path = os.path.join(out, 'profile-runs.csv')
+if os.path.exists(path):
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            key = (r['kernel'], r['target'], r['method'], int(r['pages']))
+            prof_runs.setdefault(key, []).append(int(r['ns']))
+prof_ns = {k: sorted(v)[len(v) // 2] for k, v in prof_runs.items()}
+
+
 def per_symbol(key):
     """ns per page of each kernel function for one method, or None."""
-    if key not in samples or key not in ns:
+    if key not in samples or key not in prof_ns:
         return None
     total = sum(samples[key].values())
-    return {sym: ns[key] * n / total for sym, n in samples[key].items()}, total
+    return ({sym: prof_ns[key] * n / total for sym, n in samples[key].items()},
+            total)
 
 
 pairs = []  # (what, a, b)
@@ -133,22 +146,25 @@ with open(os.path.join(out, 'ratios.md'), 'a') as f:
         if not pa or not pb:
             continue
         (sa, na), (sb, nb) = pa, pb
+        ta, tb = prof_ns[a], prof_ns[b]
         f.write(f'\nWhere the time goes, {what}: ns per page of each '
                 f'kernel function, from perf samples ({na} and {nb}) under '
-                'the timed loop, shared out over the median ns per page. '
+                'the timed loop, shared out over the median ns per page of '
+                f'the {len(prof_runs[a])} and {len(prof_runs[b])} reruns '
+                f'timed in the profiling boot (ratio {ta / tb:.2f}). '
                 'Functions over 3% of either side:\n\n'
                 f'| function | {a[0]} {a[2]} | {b[0]} {b[2]} | difference |\n'
                 '|---|---|---|---|\n')
         syms = set(sa) | set(sb)
-        big = [x for x in syms if max(sa.get(x, 0) / ns[a],
-                                      sb.get(x, 0) / ns[b]) >= 0.03]
+        big = [x for x in syms if max(sa.get(x, 0) / ta,
+                                      sb.get(x, 0) / tb) >= 0.03]
         for x in sorted(big, key=lambda x: sb.get(x, 0) - sa.get(x, 0)):
             f.write(f'| {x} | {sa.get(x, 0):.0f} | {sb.get(x, 0):.0f} | '
                     f'{sa.get(x, 0) - sb.get(x, 0):+.0f} |\n')
         ra = sum(v for x, v in sa.items() if x not in big)
         rb = sum(v for x, v in sb.items() if x not in big)
         f.write(f'| (the rest) | {ra:.0f} | {rb:.0f} | {ra - rb:+.0f} |\n'
-                f'| total | {ns[a]} | {ns[b]} | {ns[a] - ns[b]:+} |\n')
+                f'| total | {ta} | {tb} | {ta - tb:+} |\n')
 
 # One panel per target: ns per page against pages per operation.
 plot = []
