@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 # perf and the shared libraries it loads, for gen_init_cpio.
 files=$WORK/perf-initramfs.list
 {
-	printf 'dir %s 0755 0 0\n' /lib /lib/x86_64-linux-gnu /lib64 /tmp
+	printf 'dir %s 0755 0 0\n' /lib /lib/x86_64-linux-gnu /lib64
 	echo "file /bin/perf $PERF 0755 0 0"
 	ldd "$PERF" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
 		while read -r lib; do

@@ -99,24 +99,25 @@ with open(os.path.join(out, 'ratios.md'), 'w') as f:
 
 # Where the time goes: perf samples taken under the timed loop of each
 # method (bench-profile.sh), shared out over its median ns per page.
-samples = {}
-prof = os.path.join(out, 'profile.csv')
-if os.path.exists(prof):
-    with open(prof) as f:
+def profile_rows(name):
+    """(kernel, target, method, pages) and the record, for each record of
+    DIR/name, a bench-profile.sh output; none when it did not run."""
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
         for r in csv.DictReader(f):
-            key = (r['kernel'], r['target'], r['method'], int(r['pages']))
-            samples.setdefault(key, {})[r['symbol']] = int(r['samples'])
+            yield (r['kernel'], r['target'], r['method'], int(r['pages'])), r
 
 
+samples = {}
+for key, r in profile_rows('profile.csv'):
+    samples.setdefault(key, {})[r['symbol']] = int(r['samples'])
 # The ns per page the reruns timed in the profiling boot itself: the
 # shares and the total then come from the same boot.
 prof_runs = {}
-path = os.path.join(out, 'profile-runs.csv')
-if os.path.exists(path):
-    with open(path) as f:
-        for r in csv.DictReader(f):
-            key = (r['kernel'], r['target'], r['method'], int(r['pages']))
-            prof_runs.setdefault(key, []).append(int(r['ns']))
+for key, r in profile_rows('profile-runs.csv'):
+    prof_runs.setdefault(key, []).append(int(r['ns']))
 prof_ns = {k: sorted(v)[len(v) // 2] for k, v in prof_runs.items()}
 
 

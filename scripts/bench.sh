@@ -52,7 +52,7 @@ done
 done
 
 # Where the time goes, per kernel function (BENCH_PROFILE=0 skips it).
-rm -f "$OUT/profile.csv"
+rm -f "$OUT/profile.csv" "$OUT/profile-runs.csv"
 [ "${BENCH_PROFILE:-1}" = 0 ] || bash "$TOP/scripts/bench-profile.sh"
 python3 "$TOP/scripts/bench-report.py" "$OUT"
 log "results: $OUT/bench.csv, $OUT/ratios.md, $OUT/bench.png"
