@@ -96,38 +96,105 @@ log "merging ${#requested[@]} fragments onto tinyconfig"
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
 "${MAKE[@]}" -s olddefconfig
 
-# Every requested option must have stuck, and the ones the mission needs.
-bad=0
+# Every requested option must have stuck (the last fragment that names an
+# option wins, as in merge_config.sh), and the ones the mission needs.
+declare -A want=()
 while IFS= read -r line; do
-	sym=; want=
 	case $line in
-	CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
-	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want=n ;;
-	*) continue ;;
+	CONFIG_*=*) want[${line%%=*}]=${line#*=} ;;
+	"# CONFIG_"*" is not set") sym=${line#\# }; want[${sym%% *}]=n ;;
 	esac
-	got=$(grep -E "^($sym=|# $sym is not set)" "$BUILD/.config" || true)
-	case $got in "# $sym is not set"|"") got=n ;; *) got=${got#*=} ;; esac
-	if [ "$got" != "$want" ]; then
-		printf 'config: %s requested %s, got %s\n' "$sym" "$want" "$got" >&2
-		bad=1
-	fi
-done < <(cat "${requested[@]}" <(printf 'CONFIG_%s=y\n' "${MUST[@]}"))
+done < <(cat "${requested[@]}")
+value() {
+	local got
+	got=$(grep -E "^($1=|# $1 is not set)" "$BUILD/.config" || true)
+	case $got in "# $1 is not set"|"") echo n ;; *) echo "${got#*=}" ;; esac
+}
+bad=0
+for sym in "${!want[@]}"; do
+	[ "$(value "$sym")" = "${want[$sym]}" ] && continue
+	printf 'config: %s requested %s, got %s\n' "$sym" "${want[$sym]}" "$(value "$sym")" >&2
+	bad=1
+done
+for sym in "${MUST[@]/#/CONFIG_}"; do
+	case $(value "$sym") in y|m) ;; *) printf 'config: %s is needed, got n\n' "$sym" >&2; bad=1 ;; esac
+done
 ((bad == 0)) || die "kernel config: requested options did not stick (see above)"
 log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones present"
 [ -z "${CONFIG_ONLY:-}" ] || exit 0
 
-log "building $ARCH $IMAGE (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
-"${MAKE[@]}" "$IMAGE" > "$BUILD/build.log" 2>&1 &
-pid=$!
-t0=$(date +%s)
-while kill -0 "$pid" 2>/dev/null; do
-	sleep 30
-	kill -0 "$pid" 2>/dev/null || break
-	log "  still building: $(grep -c '^  CC ' "$BUILD/build.log") objects compiled, $(( $(date +%s) - t0 ))s"
-done
-if ! wait "$pid"; then
-	grep -E 'error|Error' "$BUILD/build.log" | head -20 >&2
-	tail -20 "$BUILD/build.log" >&2
-	die "kernel build failed (full log: $BUILD/build.log)"
+# A module kernel (config/modules.config) builds its modules too, then puts
+# them in its initramfs for config/modules-init, which loads them in
+# dependency order (lib/modules/order) and runs the suites as they load.
+targets=("$IMAGE")
+modular=
+grep -q '^CONFIG_MODULES=y' "$BUILD/.config" && modular=1 && targets+=(modules)
+
+# build TARGET...: run make in the background, with a progress line.
+build() {
+	local pid t0
+	log "building $ARCH $* (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
+	"${MAKE[@]}" "$@" >> "$BUILD/build.log" 2>&1 &
+	pid=$!
+	t0=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 30
+		kill -0 "$pid" 2>/dev/null || break
+		log "  still building: $(grep -c '^  CC ' "$BUILD/build.log") objects compiled, $(( $(date +%s) - t0 ))s"
+	done
+	if ! wait "$pid"; then
+		grep -E 'error|Error' "$BUILD/build.log" | head -20 >&2
+		tail -20 "$BUILD/build.log" >&2
+		die "kernel build failed (full log: $BUILD/build.log)"
+	fi
+}
+
+# module_files: gen_init_cpio lines for every module and the two lists
+# config/modules-init reads, dependencies first.
+module_files() {
+	local ko name d progress
+	local -A dep=() path=()
+	local order=() suites=()
+	while read -r ko; do
+		ko=${ko%.o}.ko
+		name=$(basename "$ko" .ko)
+		path[$name]=$ko
+		dep[$name]=$("${CROSS_COMPILE:-}objcopy" -O binary -j .modinfo "$BUILD/$ko" /dev/stdout |
+			tr '\0' '\n' | sed -n 's/^depends=//p' | tr , ' ')
+		if "${CROSS_COMPILE:-}objdump" -h "$BUILD/$ko" | grep -q '\.kunit_test_suites'; then
+			suites+=("$name.ko")
+		fi
+	done < "$BUILD/modules.order"
+	while ((${#order[@]} < ${#path[@]})); do
+		progress=0
+		for name in $(printf '%s\n' "${!path[@]}" | sort); do
+			[[ " ${order[*]} " == *" $name.ko "* ]] && continue
+			for d in ${dep[$name]}; do
+				[[ " ${order[*]} " == *" $d.ko "* ]] || continue 2
+			done
+			order+=("$name.ko")
+			progress=1
+		done
+		((progress)) || die "modules: unresolved dependencies among ${!path[*]}"
+	done
+	printf '%s\n' "${order[@]}" > "$FRAG/modules.order"
+	printf '%s\n' "${suites[@]}" > "$FRAG/modules.suites"
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib/modules 0755 0 0"
+	echo "file /lib/modules/order $FRAG/modules.order 0644 0 0"
+	echo "file /lib/modules/suites $FRAG/modules.suites 0644 0 0"
+	echo "file /kmemleak-init $TOP/config/kmemleak-init 0755 0 0"
+	for name in "${!path[@]}"; do
+		echo "file /lib/modules/$name.ko $BUILD/${path[$name]} 0644 0 0"
+	done
+	log "modules: ${order[*]} (suites: ${suites[*]})" >&2
+}
+
+: > "$BUILD/build.log"
+build "${targets[@]}"
+if [ -n "$modular" ]; then
+	[ -f "$FRAG/initramfs.list" ] || die "a module kernel needs INIT_SCRIPT (config/modules-init)"
+	module_files >> "$FRAG/initramfs.list"
+	build "$IMAGE"
 fi
 log "$IMAGE: $(stat -c %s "$BUILD/arch/${ARCH/x86_64/x86}/boot/$IMAGE") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"

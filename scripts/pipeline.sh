@@ -48,15 +48,20 @@ fi
 if [ -z "${NO_DEBUG:-}" ]; then
 	# Debug kernels: kmemleak, lockdep, UBSAN, DMA-API debug, ... and an
 	# /init that scans for leaks after the suites. Slower: more time each.
-	export INIT_SCRIPT=config/kmemleak-init KUNIT_TIMEOUT=900
-	# 6.12 has no KASAN shadow setup for x86 PV (arch/x86/xen): a KASAN
-	# dom0 faults at its first shadow access. The Xen targets get a debug
-	# kernel without KASAN.
-	test_with " debug+KASAN" x86_64 "$WORK/build-debug" \
-		"config/debug.config config/kasan.config" debug/ \
-		$(printf '%s\n' $x86 | grep -v xen)
-	test_with " debug" x86_64 "$WORK/build-debug-xen" "config/debug.config" debug/ \
-		$(printf '%s\n' $x86 | grep xen)
+	export KUNIT_TIMEOUT=900
+	# The bare targets' debug kernel is also the module kernel: KUnit and
+	# the suites are modules its /init loads, unloads and loads again
+	# (config/modules-init), with KASAN. 6.12 has no KASAN shadow setup
+	# for x86 PV (arch/x86/xen): a KASAN dom0 faults at its first shadow
+	# access, so the Xen targets get a debug kernel without KASAN, with
+	# the suites built in.
+	export INIT_SCRIPT=config/modules-init
+	test_with " debug+KASAN+modules" x86_64 \
+		"$WORK/build-debug" "config/debug.config config/kasan.config config/modules.config" \
+		debug/ $(printf '%s\n' $x86 | grep -v xen)
+	export INIT_SCRIPT=config/kmemleak-init
+	test_with " debug" x86_64 "$WORK/build-debug-xen" \
+		"config/debug.config" debug/ $(printf '%s\n' $x86 | grep xen)
 fi
 
 ((failed == 0)) || die "a stage or target failed (see the table; logs in $RESULTS)"

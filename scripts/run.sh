@@ -6,7 +6,8 @@
 # kernel report (WARNING, BUG, KASAN, ...) that config/expected-reports does
 # not list. With INIT_SCRIPT set (a debug kernel with config/kmemleak-init
 # built in) the kernel runs it after the suites, and the run also fails
-# unless its kmemleak scan found nothing.
+# unless its kmemleak scan found nothing. On a module kernel
+# (config/modules-init) every suite module must pass on each of its loads.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +46,18 @@ if ((rc == 0)) && [[ " $args " == *" iommu.strict=0 "* ]] &&
 		! grep -aq 'TLB invalidation policy: lazy mode' "$out/console.log"; then
 	rc=1
 	echo "$name: asked for iommu.strict=0 but the IOMMU is not in lazy mode"
+fi
+# A module kernel prints one KTAP document per module load: read them all.
+if ((rc == 0)) && grep -q '^CONFIG_MODULES=y' "$BUILD/.config"; then
+	check=$(grep -ao 'modules-check: .*' "$out/console.log" | tr -d '\r' || true)
+	echo "  ${check:-modules-check: missing}"
+	loads=$(sed -n 's/^modules-check: ok, \([0-9]*\) suite modules loaded twice$/\1/p' <<< "$check")
+	if [ -z "$loads" ] || ! python3 "$TOP/scripts/ktap.py" "$SRC/tools/testing/kunit" \
+			"$out/console.log" "$out/results.json" $((2 * loads)) >> "$out/kunit.out"; then
+		rc=1
+		tail -n 3 "$out/kunit.out"
+		echo "$name: a suite module failed, or did not load and unload twice"
+	fi
 fi
 if ((rc == 0)) && [ -n "${INIT_SCRIPT:-}" ]; then
 	check=$(grep -ao 'kmemleak-check: .*' "$out/console.log" | tr -d '\r' || true)
