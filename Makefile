@@ -3,7 +3,8 @@
 # make check  what CI runs: the same, then every target again on the debug
 #             kernels; exit status non-zero on any failure
 # make lint   only the review gates (checkpatch, per-patch build, sparse,
-#             kernel-doc, htmldocs, cover letter)
+#             kernel-doc, htmldocs, cover letter) and the build matrix
+#             (config/matrix/entries: 32-bit, options off, kunit.py's config)
 # make check-debug  only the debug kernels (KASAN, kmemleak, lockdep, UBSAN,
 #             fault injection, DMA-API debug); make check-fast: all but them
 # make bench  time the mapping APIs on the series and on the base tree,
@@ -31,11 +32,12 @@ deps prepare build:
 	@scripts/$@.sh
 
 lint:
-	@scripts/deps.sh && scripts/prepare.sh && CONFIG_ONLY=1 scripts/build.sh && scripts/lint.sh
+	@scripts/deps.sh && scripts/prepare.sh && CONFIG_ONLY=1 scripts/build.sh && scripts/lint.sh && \
+		scripts/matrix.sh
 
 run:
 	@scripts/run.sh $(or $(TARGET),$(error set TARGET, see config/targets))
 
 clean:
 	rm -rf work/build work/results work/lint-build work/lint-docs \
-		work/build-debug work/build-debug-xen work/results-debug
+		work/build-debug work/build-debug-xen work/results-debug work/matrix

@@ -27,6 +27,7 @@ NEEDED=(
 	"gnuplot-nox:make bench draws its plot"
 	"linux-perf:make bench profiles the benchmark with perf inside the guest"
 	"gcc-aarch64-linux-gnu:cross-compiles the arm64 kernel"
+	"gcc-arm-linux-gnueabihf:cross-compiles the arm32 entry of the build matrix (scripts/matrix.sh)"
 	"qemu-system-arm:boots the arm64 kernel (TCG) for the arm64 targets"
 )
 

@@ -1,11 +1,13 @@
 #!/bin/bash
 # The whole job: install what is missing, prepare the pinned tree with the
-# series, build the x86_64 test kernel, run the review gates (lint.sh;
-# NO_LINT=1 skips them) and KUnit on every x86_64 target; build the arm64
-# kernel and run the arm64 targets; then build the two x86_64 debug
-# kernels and run every x86_64 target again on them, as debug/TARGET,
-# ending each boot with a kmemleak scan. NO_DEBUG=1 skips the debug kernels, DEBUG_ONLY=1
-# runs only them. Prints the table; exits non-zero if anything failed.
+# series, build the x86_64 test kernel, run the review gates (lint.sh) and
+# the build matrix (matrix.sh; NO_LINT=1 skips both) and KUnit on every
+# x86_64 target; build the arm64 kernel and run the arm64 targets; then
+# build the two x86_64 debug kernels (the bare targets' one with the
+# suites as modules) and run every x86_64 target again on them, as
+# debug/TARGET, ending each boot with a kmemleak scan. NO_DEBUG=1 skips
+# the debug kernels, DEBUG_ONLY=1 runs only them. Prints the table; exits
+# non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +36,7 @@ test_with() {
 	stage "build$name" bash "$TOP/scripts/build.sh" || { failed=1; return; }
 	if [ -z "$name" ] && [ -z "${NO_LINT:-}" ]; then
 		stage lint bash "$TOP/scripts/lint.sh" || failed=1
+		stage matrix bash "$TOP/scripts/matrix.sh" || failed=1
 	fi
 	for t in "$@"; do
 		stage "test $prefix$t" bash "$TOP/scripts/run.sh" "$t" "$prefix$t" ||

@@ -1,0 +1,134 @@
+#!/bin/bash
+# Build bot matrix: configure and build (vmlinux and modules, so objtool and
+# modpost run) every entry of config/matrix/entries, in work/matrix/<entry>.
+# An entry fails on any compiler error, on compiler warnings in the files
+# the series touches (git diff --name-only $BASE_TAG HEAD: the base's own
+# warnings do not count), on every modpost, objtool, linker and kconfig
+# error or warning, and when a requested option did not stick.
+# MATRIX=entry1,entry2 selects entries; SRC is the prepared tree (the end
+# state of the series); CONFIG_ONLY=1 configures without building.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+MDIR=$TOP/config/matrix
+OUT=${MATRIX_OUT:-$WORK/matrix}
+SUITES=(DMA_PLATFORM_KUNIT_TEST DMA_MMIO_KUNIT_TEST DMA_IOVA_KUNIT_TEST DMA_BENCH_KUNIT
+	SWIOTLB_XEN_KUNIT_TEST XEN_GRANT_DMA_KUNIT_TEST)
+[ -f "$SRC/Makefile" ] || die "no tree at $SRC"
+mkdir -p "$OUT"
+git -C "$SRC" diff --name-only "$BASE_TAG" HEAD > "$OUT/touched"
+
+# sym_of B SYM: y, m or n in B/.config
+sym_of() {
+	local v
+	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config")
+	echo "${v:-n}"
+}
+
+# report B: the suites' state, and why the ones not set could not be on
+report() {
+	local s v line=
+	for s in "${SUITES[@]}"; do
+		v=$(sym_of "$1" "$s")
+		if [ "$v" = n ]; then
+			v="n($(awk -v c="config $s" '$0 == c {f = 1; next} f && /^(config|menu)/ {exit}
+				f && /depends on/ {sub(/^[ \t]*depends on /, ""); d = d (d ? " && " : "") $0}
+				END {print d}' "$SRC"/kernel/dma/Kconfig "$SRC"/drivers/xen/Kconfig))"
+		fi
+		line+=" $s=$v"
+	done
+	log "  suites:$line"
+}
+
+# check B FRAGMENT...: every option the fragments ask for (the last value
+# wins) is in B/.config
+check() {
+	local b=$1 sym want got bad=0
+	declare -A req=()
+	shift
+	while IFS= read -r l; do
+		case $l in
+		CONFIG_*=*) req[${l%%=*}]=${l#*=} ;;
+		"# CONFIG_"*" is not set") l=${l#\# }; req[${l%% *}]=n ;;
+		esac
+	done < <(cat "$@")
+	for sym in "${!req[@]}"; do
+		want=${req[$sym]}
+		got=$(sym_of "$b" "${sym#CONFIG_}")
+		[ "$got" = "$want" ] || { echo "config: $sym requested $want, got $got"; bad=1; }
+	done
+	return $bad
+}
+
+# problems LOG: the lines that fail an entry
+problems() {
+	awk 'NR == FNR {t[$0] = 1; next}
+	/objtool:|^(ERROR|WARNING):|undefined reference|(^|[-\/])ld(\.bfd)?: |^config: / {print; next}
+	/: (fatal )?error:/ {print; next}
+	/: warning:/ {
+		f = $0; sub(/:.*/, "", f)
+		for (p in t) if (f == p || substr(f, length(f) - length(p)) == "/" p) {print; next}
+	}' "$OUT/touched" "$1" | sort -u
+}
+
+build_entry() { # name arch cross fragments makevars
+	local name=$1 cross=$3 frags=$4 b=$OUT/$1 f rc=0
+	local -a mk fl=() tiny=()
+	export ARCH=$2
+	[ "$cross" = - ] && cross=
+	export CROSS_COMPILE=$cross
+	mk=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc" KBUILD_BUILD_TIMESTAMP=0
+	    KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
+	# shellcheck disable=SC2206 # make vars: one word each
+	[ "$5" = - ] || mk+=($5)
+	rm -rf "$b"
+	mkdir -p "$b"
+	if [[ $frags == kunit.py:* ]]; then
+		fl=("${mk[@]/#/--make_options=}")
+		(cd "$SRC" && python3 tools/testing/kunit/kunit.py build --arch "$ARCH" \
+			--kunitconfig "${frags#kunit.py:}" --build_dir "$b" "${fl[@]}") \
+			> "$b/build.log" 2>&1 || rc=$?
+		[ -f "$b/.config" ] && report "$b"
+	else
+		IFS=, read -ra fl <<< "$frags"
+		fl=("${fl[@]/#/$MDIR/}")
+		fl=("${fl[@]/%/.config}")
+		case $ARCH in x86_64|i386) f=x86 ;; *) f=$ARCH ;; esac
+		f=$SRC/arch/$f/configs/tiny.config
+		[ -f "$f" ] && tiny=("$f")
+		(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$b" \
+			kernel/configs/tiny-base.config kernel/configs/tiny.config \
+			"${tiny[@]}" "${fl[@]}" &&
+			make -C "$SRC" O="$b" "${mk[@]}" olddefconfig) > "$b/config.log" 2>&1 || rc=$?
+		check "$b" "${fl[@]}" >> "$b/config.log" || rc=1
+		report "$b"
+		if ((rc == 0)) && [ -z "${CONFIG_ONLY:-}" ]; then
+			local targets=(vmlinux)
+			[ "$(sym_of "$b" MODULES)" = y ] && targets+=(modules)
+			make -C "$SRC" O="$b" "${mk[@]}" -k -j"$(nproc)" "${targets[@]}" \
+				> "$b/build.log" 2>&1 || rc=$?
+		fi
+	fi
+	cat "$b"/config.log "$b"/build.log 2>/dev/null | problems - > "$b/problems" || true
+	[ -s "$b/problems" ] && rc=1
+	return $rc
+}
+
+sel=,${MATRIX:-},
+failed=()
+while read -r name arch cross frags makevars <&3; do
+	[[ -z $name || $name == \#* ]] && continue
+	[[ $sel == ,, || $sel == *,$name,* ]] || continue
+	t0=$(date +%s)
+	log "matrix $name: $arch${cross:+ ($cross)}, $frags, building in $OUT/$name"
+	rc=0
+	build_entry "$name" "$arch" "$cross" "$frags" "${makevars:--}" || rc=$?
+	dt=$(( $(date +%s) - t0 ))
+	sed "s/^/$name: /" "$OUT/$name/problems"
+	((rc)) && [ ! -s "$OUT/$name/problems" ] &&
+		echo "$name: build failed, see $OUT/$name/build.log: $(tail -3 "$OUT/$name/build.log" 2>/dev/null)"
+	((rc)) && failed+=("$name")
+	log "matrix $name: $( ((rc)) && echo FAILED || echo ok) in $((dt / 60))m$((dt % 60))s"
+done 3< "$MDIR/entries"
+((${#failed[@]} == 0)) || die "matrix: ${failed[*]} failed"
+log "matrix: all entries ok"
