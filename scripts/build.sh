@@ -96,28 +96,12 @@ log "merging ${#requested[@]} fragments onto tinyconfig"
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
 "${MAKE[@]}" -s olddefconfig
 
-# Every requested option must have stuck (the last fragment that names an
-# option wins, as in merge_config.sh), and the ones the mission needs.
-declare -A want=()
-while IFS= read -r line; do
-	case $line in
-	CONFIG_*=*) want[${line%%=*}]=${line#*=} ;;
-	"# CONFIG_"*" is not set") sym=${line#\# }; want[${sym%% *}]=n ;;
-	esac
-done < <(cat "${requested[@]}")
-value() {
-	local got
-	got=$(grep -E "^($1=|# $1 is not set)" "$BUILD/.config" || true)
-	case $got in "# $1 is not set"|"") echo n ;; *) echo "${got#*=}" ;; esac
-}
+# Every requested option must have stuck, and the ones the mission needs
+# are there (as modules in the module kernel).
 bad=0
-for sym in "${!want[@]}"; do
-	[ "$(value "$sym")" = "${want[$sym]}" ] && continue
-	printf 'config: %s requested %s, got %s\n' "$sym" "${want[$sym]}" "$(value "$sym")" >&2
-	bad=1
-done
-for sym in "${MUST[@]/#/CONFIG_}"; do
-	case $(value "$sym") in y|m) ;; *) printf 'config: %s is needed, got n\n' "$sym" >&2; bad=1 ;; esac
+check_config "$BUILD" "${requested[@]}" >&2 || bad=1
+for sym in "${MUST[@]}"; do
+	case $(config_value "$BUILD" "$sym") in y|m) ;; *) echo "config: CONFIG_$sym is needed, got n" >&2; bad=1 ;; esac
 done
 ((bad == 0)) || die "kernel config: requested options did not stick (see above)"
 log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones present"

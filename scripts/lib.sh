@@ -37,3 +37,32 @@ targets_of() {
 	awk -v a="$1-" -v f="${2:-1}" '!/^#/ && NF && index($2, a) == 1 { print $f }' \
 		"$TOP/config/targets"
 }
+
+# config_value DIR SYM: y, m, n or the value of CONFIG_SYM in DIR/.config
+config_value() {
+	local v
+	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config")
+	echo "${v:-n}"
+}
+
+# check_config DIR FRAGMENT...: every option the fragments ask for has
+# that value in DIR/.config (the last fragment that names it wins, as in
+# merge_config.sh); prints each that does not and returns 1.
+check_config() {
+	local dir=$1 line sym got bad=0
+	local -A want=()
+	shift
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want[${line%%=*}]=${line#*=} ;;
+		"# CONFIG_"*" is not set") line=${line#\# }; want[${line%% *}]=n ;;
+		esac
+	done < <(cat "$@")
+	for sym in "${!want[@]}"; do
+		got=$(config_value "$dir" "${sym#CONFIG_}")
+		[ "$got" = "${want[$sym]}" ] && continue
+		echo "config: $sym requested ${want[$sym]}, got $got"
+		bad=1
+	done
+	return $bad
+}

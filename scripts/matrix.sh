@@ -18,18 +18,11 @@ SUITES=(DMA_PLATFORM_KUNIT_TEST DMA_MMIO_KUNIT_TEST DMA_IOVA_KUNIT_TEST DMA_BENC
 mkdir -p "$OUT"
 git -C "$SRC" diff --name-only "$BASE_TAG" HEAD > "$OUT/touched"
 
-# sym_of B SYM: y, m or n in B/.config
-sym_of() {
-	local v
-	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config")
-	echo "${v:-n}"
-}
-
 # report B: the suites' state, and why the ones not set could not be on
 report() {
 	local s v line=
 	for s in "${SUITES[@]}"; do
-		v=$(sym_of "$1" "$s")
+		v=$(config_value "$1" "$s")
 		if [ "$v" = n ]; then
 			v="n($(awk -v c="config $s" '$0 == c {f = 1; next} f && /^(config|menu)/ {exit}
 				f && /depends on/ {sub(/^[ \t]*depends on /, ""); d = d (d ? " && " : "") $0}
@@ -38,26 +31,6 @@ report() {
 		line+=" $s=$v"
 	done
 	log "  suites:$line"
-}
-
-# check B FRAGMENT...: every option the fragments ask for (the last value
-# wins) is in B/.config
-check() {
-	local b=$1 sym want got bad=0
-	declare -A req=()
-	shift
-	while IFS= read -r l; do
-		case $l in
-		CONFIG_*=*) req[${l%%=*}]=${l#*=} ;;
-		"# CONFIG_"*" is not set") l=${l#\# }; req[${l%% *}]=n ;;
-		esac
-	done < <(cat "$@")
-	for sym in "${!req[@]}"; do
-		want=${req[$sym]}
-		got=$(sym_of "$b" "${sym#CONFIG_}")
-		[ "$got" = "$want" ] || { echo "config: $sym requested $want, got $got"; bad=1; }
-	done
-	return $bad
 }
 
 # problems LOG: the lines that fail an entry
@@ -85,7 +58,8 @@ build_entry() { # name arch cross fragments makevars
 	mkdir -p "$b"
 	if [[ $frags == kunit.py:* ]]; then
 		fl=("${mk[@]/#/--make_options=}")
-		(cd "$SRC" && python3 tools/testing/kunit/kunit.py build --arch "$ARCH" \
+		(cd "$SRC" && python3 tools/testing/kunit/kunit.py \
+			"$([ -n "${CONFIG_ONLY:-}" ] && echo config || echo build)" --arch "$ARCH" \
 			--kunitconfig "${frags#kunit.py:}" --build_dir "$b" "${fl[@]}") \
 			> "$b/build.log" 2>&1 || rc=$?
 		[ -f "$b/.config" ] && report "$b"
@@ -100,11 +74,11 @@ build_entry() { # name arch cross fragments makevars
 			kernel/configs/tiny-base.config kernel/configs/tiny.config \
 			"${tiny[@]}" "${fl[@]}" &&
 			make -C "$SRC" O="$b" "${mk[@]}" olddefconfig) > "$b/config.log" 2>&1 || rc=$?
-		check "$b" "${fl[@]}" >> "$b/config.log" || rc=1
+		check_config "$b" "${fl[@]}" >> "$b/config.log" || rc=1
 		report "$b"
 		if ((rc == 0)) && [ -z "${CONFIG_ONLY:-}" ]; then
 			local targets=(vmlinux)
-			[ "$(sym_of "$b" MODULES)" = y ] && targets+=(modules)
+			[ "$(config_value "$b" MODULES)" = y ] && targets+=(modules)
 			make -C "$SRC" O="$b" "${mk[@]}" -k -j"$(nproc)" "${targets[@]}" \
 				> "$b/build.log" 2>&1 || rc=$?
 		fi
