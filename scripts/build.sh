@@ -12,7 +12,6 @@ case $ARCH in
 x86_64)
 	CC="ccache gcc"
 	SLIM=config/slim.config
-	TINY_ARCH=(arch/x86/configs/tiny.config)
 	IMAGE=bzImage
 	# what the mission cannot do without
 	MUST=(SWIOTLB_XEN XEN_PV KUNIT INTEL_IOMMU)
@@ -21,7 +20,6 @@ arm64)
 	export CROSS_COMPILE=aarch64-linux-gnu-
 	CC="ccache ${CROSS_COMPILE}gcc"
 	SLIM=config/slim-arm64.config
-	TINY_ARCH=()
 	IMAGE=Image
 	MUST=(SWIOTLB_XEN XEN KUNIT ARM_SMMU_V3)
 	;;
@@ -36,8 +34,7 @@ KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
 # another tree (the base tree that make bench builds).
 KUNIT_TOOL=$WORK/linux/tools/testing/kunit
 FRAG=$BUILD/fragments
-MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc"
-      KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
+MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc" "${KBUILD_STAMP[@]}")
 
 [ -f "$SRC/Makefile" ] || die "no prepared tree at $SRC: run scripts/prepare.sh"
 mkdir -p "$FRAG"
@@ -90,9 +87,7 @@ for frag in ${EXTRA_CONFIG:-}; do
 done
 
 log "merging ${#requested[@]} fragments onto tinyconfig"
-(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$BUILD" \
-	kernel/configs/tiny-base.config kernel/configs/tiny.config \
-	"${TINY_ARCH[@]}" "${requested[@]}") > "$BUILD/merge_config.log" 2>&1 ||
+merge_tiny "$BUILD" "${requested[@]}" > "$BUILD/merge_config.log" 2>&1 ||
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
 "${MAKE[@]}" -s olddefconfig
 
@@ -112,7 +107,7 @@ log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones
 # dependency order (lib/modules/order) and runs the suites as they load.
 targets=("$IMAGE")
 modular=
-grep -q '^CONFIG_MODULES=y' "$BUILD/.config" && modular=1 && targets+=(modules)
+[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets+=(modules)
 
 # build TARGET...: run make in the background, with a progress line.
 build() {

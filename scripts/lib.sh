@@ -38,6 +38,21 @@ targets_of() {
 		"$TOP/config/targets"
 }
 
+# The same build stamp on every machine, for every kernel built here.
+KBUILD_STAMP=(KBUILD_BUILD_TIMESTAMP=0 KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
+
+# merge_tiny DIR FRAGMENT...: DIR/.config from $SRC's tinyconfig for $ARCH
+# (with the architecture's tiny.config, where it has one) and the
+# fragments, merged by the kernel's merge_config.sh.
+merge_tiny() {
+	local dir=$1 arch=$ARCH tiny=()
+	shift
+	case $arch in x86_64|i386) arch=x86 ;; esac
+	[ -f "$SRC/arch/$arch/configs/tiny.config" ] && tiny=("arch/$arch/configs/tiny.config")
+	(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$dir" \
+		kernel/configs/tiny-base.config kernel/configs/tiny.config "${tiny[@]}" "$@")
+}
+
 # config_value DIR SYM: y, m, n or the value of CONFIG_SYM in DIR/.config
 config_value() {
 	local v

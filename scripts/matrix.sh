@@ -48,13 +48,12 @@ problems() {
 }
 
 build_entry() { # name arch cross fragments makevars
-	local name=$1 cross=$3 frags=$4 b=$OUT/$1 f rc=0
-	local -a mk fl=() tiny=()
+	local name=$1 cross=$3 frags=$4 b=$OUT/$1 rc=0
+	local -a mk fl=()
 	export ARCH=$2
 	[ "$cross" = - ] && cross=
 	export CROSS_COMPILE=$cross
-	mk=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc" KBUILD_BUILD_TIMESTAMP=0
-	    KBUILD_BUILD_USER=kunit KBUILD_BUILD_HOST=kunit)
+	mk=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${KBUILD_STAMP[@]}")
 	# shellcheck disable=SC2206 # make vars: one word each
 	[ "$5" = - ] || mk+=($5)
 	rm -rf "$b"
@@ -70,13 +69,8 @@ build_entry() { # name arch cross fragments makevars
 		IFS=, read -ra fl <<< "$frags"
 		fl=("${fl[@]/#/$MDIR/}")
 		fl=("${fl[@]/%/.config}")
-		case $ARCH in x86_64|i386) f=x86 ;; *) f=$ARCH ;; esac
-		f=$SRC/arch/$f/configs/tiny.config
-		[ -f "$f" ] && tiny=("$f")
-		(cd "$SRC" && scripts/kconfig/merge_config.sh -n -O "$b" \
-			kernel/configs/tiny-base.config kernel/configs/tiny.config \
-			"${tiny[@]}" "${fl[@]}" &&
-			make -C "$SRC" O="$b" "${mk[@]}" olddefconfig) > "$b/config.log" 2>&1 || rc=$?
+		{ merge_tiny "$b" "${fl[@]}" &&
+			make -C "$SRC" O="$b" "${mk[@]}" olddefconfig; } > "$b/config.log" 2>&1 || rc=$?
 		check_config "$b" "${fl[@]}" >> "$b/config.log" || rc=1
 		report "$b"
 		if ((rc == 0)) && [ -z "${CONFIG_ONLY:-}" ]; then

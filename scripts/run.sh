@@ -48,7 +48,7 @@ if ((rc == 0)) && [[ " $args " == *" iommu.strict=0 "* ]] &&
 	echo "$name: asked for iommu.strict=0 but the IOMMU is not in lazy mode"
 fi
 # A module kernel prints one KTAP document per module load: read them all.
-if ((rc == 0)) && grep -q '^CONFIG_MODULES=y' "$BUILD/.config"; then
+if ((rc == 0)) && [ "$(config_value "$BUILD" MODULES)" = y ]; then
 	check=$(grep -ao 'modules-check: .*' "$out/console.log" | tr -d '\r' || true)
 	echo "  ${check:-modules-check: missing}"
 	loads=$(sed -n 's/^modules-check: ok, \([0-9]*\) suite modules loaded twice$/\1/p' <<< "$check")
