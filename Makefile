@@ -1,12 +1,11 @@
 # make        the main job: deps, pinned tree + series, kernel, review gates,
 #             KUnit on every target
-# make check  what CI runs: the same, then every target again on the debug
-#             kernels; exit status non-zero on any failure
+# make check  what CI runs: the same, then the bare x86_64 targets again on
+#             the KASAN module kernel; exit status non-zero on any failure
 # make lint   only the review gates (checkpatch, per-patch build, sparse,
 #             kernel-doc, htmldocs, cover letter) and the build matrix
 #             (config/matrix/entries: 32-bit, options off, kunit.py's config)
-# make check-debug  only the debug kernels (KASAN, kmemleak, lockdep, UBSAN,
-#             fault injection, DMA-API debug); make check-fast: all but them
+# make check-debug  only the KASAN module kernel; make check-fast: all but it
 # make bench  time the mapping APIs on the series and on the base tree,
 #             then profile them with perf in the guest: CSV, ratio and
 #             per-function tables and plot in work/results/bench
@@ -28,8 +27,12 @@ check-fast:
 bench:
 	@scripts/deps.sh && scripts/prepare.sh && scripts/bench.sh
 
-deps prepare build:
+deps prepare:
 	@scripts/$@.sh
+
+# the x86_64 test kernel, as make check builds it
+build:
+	@EXTRA_CONFIG=config/debug.config INIT_SCRIPT=config/kmemleak-init scripts/build.sh
 
 lint:
 	@scripts/deps.sh && scripts/prepare.sh && CONFIG_ONLY=1 scripts/build.sh && scripts/lint.sh && \

@@ -105,9 +105,11 @@ log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones
 # A module kernel (config/modules.config) builds its modules too, then puts
 # them in its initramfs for config/modules-init, which loads them in
 # dependency order (lib/modules/order) and runs the suites as they load.
+# The modules need only vmlinux.o (modpost reads its symbols): the image
+# links once, after they are in its initramfs.
 targets=("$IMAGE")
 modular=
-[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets+=(modules)
+[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets=(vmlinux.o modules)
 
 # build TARGET...: run make in the background, with a progress line.
 build() {

@@ -1,6 +1,9 @@
 #!/bin/bash
-# Build bot matrix: configure and build (vmlinux and modules, so objtool and
-# modpost run) every entry of config/matrix/entries, in work/matrix/<entry>.
+# Build bot matrix: configure and build every entry of config/matrix/entries,
+# in work/matrix/<entry>. An entry's last column says what it builds: "all"
+# is vmlinux and modules (so the linker, modpost and objtool run), "dirs"
+# only the directories the series touches ("dirs+arch/arm/mm": and those
+# named), which is all a config that changes no link needs to compile.
 # An entry fails on any compiler error, on compiler warnings in the files
 # the series touches (git diff --name-only $BASE_TAG HEAD: the base's own
 # warnings do not count), on every modpost, objtool, linker and kconfig
@@ -17,6 +20,9 @@ SUITES=(DMA_PLATFORM_KUNIT_TEST DMA_MMIO_KUNIT_TEST DMA_IOVA_KUNIT_TEST DMA_BENC
 [ -f "$SRC/Makefile" ] || die "no tree at $SRC"
 mkdir -p "$OUT"
 git -C "$SRC" diff --name-only "$BASE_TAG" HEAD > "$OUT/touched"
+# The directories of the C files the series touches (headers are compiled
+# by the files in them that include them).
+mapfile -t DIRS < <(grep -E '\.c$' "$OUT/touched" | grep -vE '^(tools|scripts)/' | xargs -rn1 dirname | sort -u)
 
 # report B: the suites' state, and why the ones not set could not be on
 report() {
@@ -47,24 +53,33 @@ problems() {
 	}' "$OUT/touched" "$1" | sort -u
 }
 
-build_entry() { # name arch cross fragments makevars
-	local name=$1 cross=$3 frags=$4 b=$OUT/$1 rc=0
-	local -a mk fl=()
+build_entry() { # name arch cross fragments makevars scope
+	local name=$1 cross=$3 frags=$4 scope=$6 b=$OUT/$1 rc=0
+	local -a mk fl=() targets=(vmlinux)
 	export ARCH=$2
 	[ "$cross" = - ] && cross=
 	export CROSS_COMPILE=$cross
 	mk=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "${KBUILD_STAMP[@]}")
 	# shellcheck disable=SC2206 # make vars: one word each
 	[ "$5" = - ] || mk+=($5)
+	if [[ $scope == dirs* ]]; then
+		targets=($(tr , '\n' <<< "${scope#dirs}" | sed -n 's/^+//p'))
+		targets=($(printf '%s\n' "${targets[@]}" "${DIRS[@]}" | sed 's,/*$,/,' | sort -u))
+	fi
 	rm -rf "$b"
 	mkdir -p "$b"
 	if [[ $frags == kunit.py:* ]]; then
 		fl=("${mk[@]/#/--make_options=}")
-		(cd "$SRC" && python3 tools/testing/kunit/kunit.py \
-			"$([ -n "${CONFIG_ONLY:-}" ] && echo config || echo build)" --arch "$ARCH" \
+		# kunit.py configures as the README's users do; make builds.
+		(cd "$SRC" && python3 tools/testing/kunit/kunit.py config --arch "$ARCH" \
 			--kunitconfig "${frags#kunit.py:}" --build_dir "$b" "${fl[@]}") \
-			> "$b/build.log" 2>&1 || rc=$?
+			> "$b/config.log" 2>&1 || rc=$?
 		[ -f "$b/.config" ] && report "$b"
+		if ((rc == 0)) && [ -z "${CONFIG_ONLY:-}" ]; then
+			[ "$(config_value "$b" MODULES)" = y ] && [ "${targets[0]}" = vmlinux ] && targets+=(modules)
+			make -C "$SRC" O="$b" "${mk[@]}" -k -j"$(nproc)" "${targets[@]}" \
+				> "$b/build.log" 2>&1 || rc=$?
+		fi
 	else
 		IFS=, read -ra fl <<< "$frags"
 		fl=("${fl[@]/#/$MDIR/}")
@@ -74,8 +89,7 @@ build_entry() { # name arch cross fragments makevars
 		check_config "$b" "${fl[@]}" >> "$b/config.log" || rc=1
 		report "$b"
 		if ((rc == 0)) && [ -z "${CONFIG_ONLY:-}" ]; then
-			local targets=(vmlinux)
-			[ "$(config_value "$b" MODULES)" = y ] && targets+=(modules)
+			[ "$(config_value "$b" MODULES)" = y ] && [ "${targets[0]}" = vmlinux ] && targets+=(modules)
 			make -C "$SRC" O="$b" "${mk[@]}" -k -j"$(nproc)" "${targets[@]}" \
 				> "$b/build.log" 2>&1 || rc=$?
 		fi
@@ -87,13 +101,14 @@ build_entry() { # name arch cross fragments makevars
 
 sel=,${MATRIX:-},
 failed=()
-while read -r name arch cross frags makevars <&3; do
+while read -r name arch cross frags makevars scope <&3; do
 	[[ -z $name || $name == \#* ]] && continue
 	[[ $sel == ,, || $sel == *,$name,* ]] || continue
 	t0=$(date +%s)
-	log "matrix $name: $arch${cross:+ ($cross)}, $frags, building in $OUT/$name"
+	[[ $scope == all || $scope == dirs* ]] || die "matrix $name: build '$scope' is neither all nor dirs[+DIR,...]"
+	log "matrix $name: $arch${cross:+ ($cross)}, $frags, building $scope in $OUT/$name"
 	rc=0
-	build_entry "$name" "$arch" "$cross" "$frags" "${makevars:--}" || rc=$?
+	build_entry "$name" "$arch" "$cross" "$frags" "$makevars" "$scope" || rc=$?
 	dt=$(( $(date +%s) - t0 ))
 	sed "s/^/$name: /" "$OUT/$name/problems"
 	((rc)) && [ ! -s "$OUT/$name/problems" ] &&

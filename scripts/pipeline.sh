@@ -3,11 +3,13 @@
 # series, build the x86_64 test kernel, run the review gates (lint.sh) and
 # the build matrix (matrix.sh; NO_LINT=1 skips both) and KUnit on every
 # x86_64 target; build the arm64 kernel and run the arm64 targets; then
-# build the two x86_64 debug kernels (the bare targets' one with the
-# suites as modules) and run every x86_64 target again on them, as
-# debug/TARGET, ending each boot with a kmemleak scan. NO_DEBUG=1 skips
-# the debug kernels, DEBUG_ONLY=1 runs only them. Prints the table; exits
-# non-zero if anything failed.
+# build the x86_64 debug kernel with KASAN and the suites as modules and
+# run the bare x86_64 targets again on it, as debug/TARGET. The x86_64 test
+# kernel carries the debug options that need no KASAN (config/debug.config:
+# lockdep, DMA-API debug, UBSAN, fault injection, kmemleak with a scan
+# after the suites), so the Xen dom0 targets, where 6.12 cannot run KASAN,
+# run under them too. NO_DEBUG=1 skips the KASAN kernel, DEBUG_ONLY=1 runs
+# only it. Prints the table; exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,7 +19,8 @@ x86=$(targets_of x86_64)
 arm=$(targets_of arm64)
 labels=()
 [ -n "${DEBUG_ONLY:-}" ] || labels+=($x86 $arm)
-[ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $x86))
+bare=$(printf '%s\n' $x86 | grep -v xen)
+[ -n "${NO_DEBUG:-}" ] || labels+=($(printf 'debug/%s\n' $bare))
 
 summary() {
 	python3 "$TOP/scripts/summary.py" "$RESULTS" "${labels[@]}" || true
@@ -45,26 +48,20 @@ test_with() {
 }
 
 if [ -z "${DEBUG_ONLY:-}" ]; then
-	test_with "" x86_64 "$BUILD" "" "" $x86
+	export INIT_SCRIPT=config/kmemleak-init
+	test_with "" x86_64 "$BUILD" "config/debug.config" "" $x86
+	unset INIT_SCRIPT
 	test_with " arm64" arm64 "$WORK/build-arm64" "" "" $arm
 fi
 if [ -z "${NO_DEBUG:-}" ]; then
-	# Debug kernels: kmemleak, lockdep, UBSAN, DMA-API debug, ... and an
-	# /init that scans for leaks after the suites. Slower: more time each.
-	export KUNIT_TIMEOUT=900
-	# The bare targets' debug kernel is also the module kernel: KUnit and
-	# the suites are modules its /init loads, unloads and loads again
-	# (config/modules-init), with KASAN. 6.12 has no KASAN shadow setup
-	# for x86 PV (arch/x86/xen): a KASAN dom0 faults at its first shadow
-	# access, so the Xen targets get a debug kernel without KASAN, with
-	# the suites built in.
+	# The module kernel: KUnit and the suites are modules its /init loads,
+	# unloads and loads again (config/modules-init), with KASAN. 6.12 has
+	# no KASAN shadow setup for x86 PV (arch/x86/xen): a KASAN dom0 faults
+	# at its first shadow access, so it runs the bare targets only.
 	export INIT_SCRIPT=config/modules-init
 	test_with " debug+KASAN+modules" x86_64 \
 		"$WORK/build-debug" "config/debug.config config/kasan.config config/modules.config" \
-		debug/ $(printf '%s\n' $x86 | grep -v xen)
-	export INIT_SCRIPT=config/kmemleak-init
-	test_with " debug" x86_64 "$WORK/build-debug-xen" \
-		"config/debug.config" debug/ $(printf '%s\n' $x86 | grep xen)
+		debug/ $bare
 fi
 
 ((failed == 0)) || die "a stage or target failed (see the table; logs in $RESULTS)"

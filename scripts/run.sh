@@ -4,28 +4,33 @@
 # work/results/LABEL (default: TARGET). Exits non-zero if kunit.py saw any
 # failure, crash, timeout or no KTAP at all, or if the console holds a
 # kernel report (WARNING, BUG, KASAN, ...) that config/expected-reports does
-# not list. With INIT_SCRIPT set (a debug kernel with config/kmemleak-init
-# built in) the kernel runs it after the suites, and the run also fails
-# unless its kmemleak scan found nothing. On a module kernel
-# (config/modules-init) every suite module must pass on each of its loads.
+# not list. What else the run checks follows from the kernel's own config:
+# a kernel with kmemleak and an initramfs (config/kmemleak-init, or
+# config/modules-init, which ends in it) runs its /init after the suites,
+# and the run fails unless the kmemleak scan found nothing; on a module
+# kernel every suite module must pass on each of its loads. A debug kernel
+# (DEBUG_KERNEL) gets 900 s instead of 300 (KUNIT_TIMEOUT overrides both).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: run.sh TARGET [LABEL]}
-TIMEOUT=${KUNIT_TIMEOUT:-300}
 read -r _ qemu_config args < <(grep -E "^$name[[:space:]]" "$TOP/config/targets") ||
 	die "unknown target $name (see config/targets)"
 out=$RESULTS/${2:-$name}
-extra=()
-# Keep the kernel going after the suites, into the kmemleak /init.
-[ -z "${INIT_SCRIPT:-}" ] || extra=(--kernel_args kunit_shutdown=none)
-rm -rf "$out"
-mkdir -p "$out"
 case $qemu_config in
 arm64-*) image=arch/arm64/boot/Image xen=$PKGS/xen-arm64 ;;
 *) image=arch/x86/boot/bzImage xen=$PKGS/xen.elf ;;
 esac
 [ -f "$BUILD/$image" ] || die "no kernel $BUILD/$image: run scripts/build.sh"
+TIMEOUT=${KUNIT_TIMEOUT:-$([ "$(config_value "$BUILD" DEBUG_KERNEL)" = y ] && echo 900 || echo 300)}
+leakcheck=
+[ "$(config_value "$BUILD" DEBUG_KMEMLEAK)" = y ] &&
+	grep -q '^CONFIG_INITRAMFS_SOURCE="..*"' "$BUILD/.config" && leakcheck=1
+extra=()
+# Keep the kernel going after the suites, into the kmemleak /init.
+[ -z "$leakcheck" ] || extra=(--kernel_args kunit_shutdown=none)
+rm -rf "$out"
+mkdir -p "$out"
 
 rc=0
 # kunit.py enforces --timeout itself; the outer timeout only guards kunit.py.
@@ -59,7 +64,7 @@ if ((rc == 0)) && [ "$(config_value "$BUILD" MODULES)" = y ]; then
 		echo "$name: a suite module failed, or did not load and unload twice"
 	fi
 fi
-if ((rc == 0)) && [ -n "${INIT_SCRIPT:-}" ]; then
+if ((rc == 0)) && [ -n "$leakcheck" ]; then
 	check=$(grep -ao 'kmemleak-check: .*' "$out/console.log" | tr -d '\r' || true)
 	echo "  ${check:-kmemleak-check: missing}"
 	if [ "$check" != "kmemleak-check: 0 leaks" ]; then
