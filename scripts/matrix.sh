@@ -63,8 +63,9 @@ build_entry() { # name arch cross fragments makevars scope
 	# shellcheck disable=SC2206 # make vars: one word each
 	[ "$5" = - ] || mk+=($5)
 	if [[ $scope == dirs* ]]; then
-		targets=($(tr , '\n' <<< "${scope#dirs}" | sed -n 's/^+//p'))
-		targets=($(printf '%s\n' "${targets[@]}" "${DIRS[@]}" | sed 's,/*$,/,' | sort -u))
+		local more=${scope#dirs}
+		mapfile -t targets < <(printf '%s\n' "${DIRS[@]}" ${more:+${more#+}} | tr , '\n' |
+			grep . | sed 's,/*$,/,' | sort -u)
 	fi
 	rm -rf "$b"
 	mkdir -p "$b"
