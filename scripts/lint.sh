@@ -1,5 +1,6 @@
 #!/bin/bash
-# The kernel's review tools over series/: checkpatch --strict, then each
+# The kernel's review tools over series/: checkpatch --strict, the plain
+# exports against mainline's (config/exports), then each
 # patch applied on the base in turn and checked for build errors and new
 # W=1, sparse (C=2) and kernel-doc warnings, the touched documentation
 # built with Sphinx, and the cover letter and patch metadata.
@@ -59,6 +60,19 @@ metadata() {
 			fail "$(basename "$p"): subject '$subject' lacks a 'subsystem: ' prefix"
 	done
 	echo "  cover letter and ${#PATCHES[@]} patches checked"
+}
+
+# Every plain export the series adds is one mainline has (config/exports
+# names the release); what only tests need is EXPORT_SYMBOL_IF_KUNIT.
+exports() {
+	local sym n=0
+	while read -r sym; do
+		n=$((n + 1))
+		grep -qE "^$sym[[:space:]]" "$TOP/config/exports" ||
+			fail "the series exports $sym, which config/exports does not list: no export without a mainline one (tests: EXPORT_SYMBOL_IF_KUNIT)"
+	done < <(git -C "$SRC" diff "$BASE_TAG" HEAD |
+		sed -nE 's/^\+EXPORT_SYMBOL(_GPL)?\(([A-Za-z0-9_]+)\);.*/\2/p' | sort -u)
+	echo "  $n plain exports added"
 }
 
 # Source files (not docs, tools or scripts) a commit touches.
@@ -165,6 +179,7 @@ grep -q '^CONFIG_EVENT_TRACING=y' "$LB/.config" || die "lint config: event traci
 
 gate "checkpatch --strict" checkpatch
 gate "cover letter and patch metadata" metadata
+gate "exports" exports
 gate "per-patch build (W=1), sparse and kernel-doc" per_patch
 gate "htmldocs" htmldocs
 ((failed == 0)) || die "lint failed (see FAIL lines above)"
