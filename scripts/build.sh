@@ -106,10 +106,12 @@ log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones
 # them in its initramfs for config/modules-init, which loads them in
 # dependency order (lib/modules/order) and runs the suites as they load.
 # The modules need only vmlinux.o (modpost reads its symbols): the image
-# links once, after they are in its initramfs.
+# links once, after they are in its initramfs. The goal is vmlinux_o, the
+# top Makefile's phony target: "vmlinux.o" would be a single-object build
+# that leaves a stale vmlinux.o for modpost.
 targets=("$IMAGE")
 modular=
-[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets=(vmlinux.o modules)
+[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets=(vmlinux_o modules)
 
 # build TARGET...: run make in the background, with a progress line.
 build() {
