@@ -16,7 +16,7 @@ set -euo pipefail
 MDIR=$TOP/config/matrix
 OUT=${MATRIX_OUT:-$WORK/matrix}
 SUITES=(DMA_PLATFORM_KUNIT_TEST DMA_MMIO_KUNIT_TEST DMA_IOVA_KUNIT_TEST DMA_BENCH_KUNIT
-	SWIOTLB_XEN_KUNIT_TEST XEN_GRANT_DMA_KUNIT_TEST)
+	SWIOTLB_XEN_KUNIT_TEST)
 [ -f "$SRC/Makefile" ] || die "no tree at $SRC"
 mkdir -p "$OUT"
 git -C "$SRC" diff --name-only "$BASE_TAG" HEAD > "$OUT/touched"
