@@ -8,17 +8,18 @@
 # writes work/results/bench/profile.csv:
 #   kernel,target,method,pages,symbol,samples
 # and profile-runs.csv, what each rerun timed (kernel,target,method,pages,ns).
-# Run after bench.sh, which prepares the base tree (work/bench-base).
+# Run after bench.sh, which prepares both trees (work/bench-series, work/bench-base).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
 TARGETS=${BENCH_TARGETS:-x86_64-vtd x86_64-vtd-lazy x86_64-xen}
-BASE_SRC=$WORK/bench-base
 # METHOD:PAGES, the figures the ratio table compares
 PROFILE=iova_link:512,iommu_floor:512,map_sg:512,map_resource:1,map_phys_mmio:1,map_resource_direct:1
 PERF=/usr/bin/perf
-[ -d "$BASE_SRC" ] || die "no base tree at $BASE_SRC: run scripts/bench.sh first"
+for kernel in series base; do
+	[ -d "$WORK/bench-$kernel" ] || die "no $WORK/bench-$kernel: run scripts/bench.sh first"
+done
 [ -x "$PERF" ] || die "no $PERF: run scripts/deps.sh (linux-perf)"
 mkdir -p "$OUT"
 
@@ -38,9 +39,8 @@ files=$WORK/perf-initramfs.list
 } > "$files"
 
 for kernel in series base; do
-	if [ $kernel = series ]; then src=$SRC; else src=$BASE_SRC; fi
 	log "building the $kernel profiling kernel"
-	SRC=$src BUILD=$WORK/build-prof-$kernel KUNITCONFIGS= \
+	SRC=$WORK/bench-$kernel BUILD=$WORK/build-prof-$kernel KUNITCONFIGS= \
 		EXTRA_CONFIG="config/bench.config config/bench-profile.config" \
 		INIT_SCRIPT=config/perf-init INIT_FILES=$files \
 		bash "$TOP/scripts/build.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench.sh (make bench): time the DMA mapping APIs with the dma_bench suite
-# (kernel/dma/bench_kunit.c), one boot per target, on the series and on
-# the base tree with only that file added; profile each method with perf
+# (bench/, applied to a worktree of each tree), one boot per target, on
+# the series and on the base tree; profile each method with perf
 # (bench-profile.sh); then tabulate and plot.
 # Writes work/results/bench/: bench.csv, profile.csv, ratios.md, bench.png.
 set -euo pipefail
@@ -9,23 +9,25 @@ set -euo pipefail
 
 OUT=$RESULTS/bench
 TARGETS=${BENCH_TARGETS:-x86_64-vtd x86_64-vtd-lazy x86_64-xen}
-BASE_SRC=$WORK/bench-base
 mkdir -p "$OUT"
 
-# The base tree, plus the benchmark and its Kconfig entry and Makefile line.
-rm -rf "$BASE_SRC"
-git -C "$SRC" worktree prune
-git -C "$SRC" worktree add -q --detach "$BASE_SRC" "$BASE_TAG"
-cp "$SRC/kernel/dma/bench_kunit.c" "$BASE_SRC/kernel/dma/"
-{ echo; awk '/^config /{p = /^config DMA_BENCH_KUNIT$/} p' "$SRC/kernel/dma/Kconfig"; } \
-	>> "$BASE_SRC/kernel/dma/Kconfig"
-grep 'bench_kunit\.o' "$SRC/kernel/dma/Makefile" >> "$BASE_SRC/kernel/dma/Makefile"
+# The benchmark is not in the series: bench/ holds it as a patch that
+# applies to both trees. Each gets a worktree of its own, the series at
+# the prepared tree's HEAD, the base at its tag, with the patch on top.
+for kernel in series base; do
+	wt=$WORK/bench-$kernel
+	if [ $kernel = series ]; then rev=$(git -C "$SRC" rev-parse HEAD); else rev=$BASE_TAG; fi
+	rm -rf "$wt"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" "$rev"
+	git -C "$wt" -c user.name=bench -c user.email=bench@localhost am -q "$TOP"/bench/*.patch ||
+		die "bench/ does not apply to the $kernel tree ($rev)"
+done
 
 # Both kernels the same way: slim, the targets' kconfig, config/bench.config.
 for kernel in series base; do
-	if [ $kernel = series ]; then src=$SRC; else src=$BASE_SRC; fi
 	log "building the $kernel benchmark kernel"
-	SRC=$src BUILD=$WORK/build-bench-$kernel KUNITCONFIGS= \
+	SRC=$WORK/bench-$kernel BUILD=$WORK/build-bench-$kernel KUNITCONFIGS= \
 		EXTRA_CONFIG=config/bench.config bash "$TOP/scripts/build.sh"
 done
 

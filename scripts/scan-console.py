@@ -33,8 +33,8 @@ def main():
             fields = line.split('#', 1)[0].split()
             if not fields:
                 continue
-            if len(fields) not in (2, 3) or not fields[-1].isdigit() and \
-                    len(fields) == 3:
+            if len(fields) not in (2, 3) or \
+                    (len(fields) == 3 and not fields[2].isdigit()):
                 sys.exit(f'{expected_path}:{n}: want CASE FUNCTION [MAX]')
             case, func = fields[0].lstrip('!'), fields[1]
             if fields[0].startswith('!'):
