@@ -13,7 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
-TARGETS=${BENCH_TARGETS:-x86_64-vtd x86_64-vtd-lazy x86_64-xen}
+TARGETS=${BENCH_TARGETS:-$(targets_where arch x86_64)}
 # METHOD:PAGES, the figures the ratio table compares
 PROFILE=iova_link:512,iommu_floor:512,map_sg:512,map_resource:1,map_phys_mmio:1,map_resource_direct:1
 PERF=/usr/bin/perf
@@ -51,18 +51,15 @@ echo "kernel,target,method,pages,symbol,samples" > "$OUT/profile.csv"
 echo "kernel,target,method,pages,ns" > "$OUT/profile-runs.csv"
 for kernel in series base; do
 	for t in $TARGETS; do
-		read -r _ qemu_config args < <(grep -E "^$t[[:space:]]" "$TOP/config/targets")
 		log "profiling on $t ($kernel)"
 		log=$OUT/profile-$kernel-$t.log
 		# kunit.py reads the suite's reruns as a malformed second run:
 		# its verdict does not matter here, the perf blocks do. The boot
 		# run must not skip (KUnit would skip the reruns too), so it
 		# runs, timing no method.
-		(cd "$SRC" && KUNIT_XEN_IMAGE=$PKGS/xen.elf python3 tools/testing/kunit/kunit.py \
-			exec --build_dir "$WORK/build-prof-$kernel" --timeout 1200 \
-			--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
-			--kernel_args "kunit_shutdown=none dma_bench.run=1 dma_bench.only=none bench_profile=$PROFILE $args" \
-			'dma_bench.*') > "$log.kunit" 2>&1 || true
+		kunit_exec "$t" "$WORK/build-prof-$kernel" 1200 \
+			--kernel_args "kunit_shutdown=none dma_bench.run=1 dma_bench.only=none bench_profile=$PROFILE" \
+			'dma_bench.*' > "$log.kunit" 2>&1 || true
 		cp "$WORK/build-prof-$kernel/test.log" "$log"
 		grep -aq "perf-end ${PROFILE##*,}" "$log" ||
 			die "the profile did not finish on $t ($kernel): $log"

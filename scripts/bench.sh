@@ -8,7 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
-TARGETS=${BENCH_TARGETS:-x86_64-vtd x86_64-vtd-lazy x86_64-xen}
+# The benchmark kernels are x86_64 kernels: every x86_64 target by default.
+TARGETS=${BENCH_TARGETS:-$(targets_where arch x86_64)}
 mkdir -p "$OUT"
 
 # The benchmark is not in the series: bench/ holds it as a patch that
@@ -37,13 +38,10 @@ echo "round,kernel,target,method,pages,ns_median,ns_min,ns_max" > "$OUT/bench.cs
 for round in $(seq "${BENCH_ROUNDS:-3}"); do
 for kernel in series base; do
 	for t in $TARGETS; do
-		read -r _ qemu_config args < <(grep -E "^$t[[:space:]]" "$TOP/config/targets")
 		log "round $round: timing on $t ($kernel)"
 		log=$OUT/$kernel-$t.$round.log
-		(cd "$SRC" && KUNIT_XEN_IMAGE=$PKGS/xen.elf python3 tools/testing/kunit/kunit.py \
-			exec --build_dir "$WORK/build-bench-$kernel" --timeout 900 \
-			--qemu_config "tools/testing/kunit/qemu_configs/$qemu_config.py" \
-			--kernel_args "dma_bench.run=1 $args" 'dma_bench.*') > "$log.kunit" 2>&1 ||
+		kunit_exec "$t" "$WORK/build-bench-$kernel" 900 \
+			--kernel_args dma_bench.run=1 'dma_bench.*' > "$log.kunit" 2>&1 ||
 			{ tail -20 "$log.kunit"; die "dma_bench failed on $t ($kernel): $log.kunit"; }
 		cp "$WORK/build-bench-$kernel/test.log" "$log"
 		records=$(grep -ao 'csv,.*' "$log" | tr -d '\r' | cut -d, -f2-)

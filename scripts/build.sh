@@ -5,9 +5,17 @@
 # of the kunit.py qemu_config of every target of that architecture, plus the
 # .kunitconfig of the DMA and Xen suites, merged with merge_config.sh.
 set -euo pipefail
+user_build=${BUILD:-}
 . "$(dirname "$0")/lib.sh"
 
 export ARCH=${KARCH:-x86_64}
+# BUILD: the architecture's build directory unless given
+BUILD=${user_build:-$(arch_build "$ARCH")}
+# REBUILD=1 (make build): the kernel in BUILD as it was last configured.
+if [ -n "${REBUILD:-}" ] && [ -f "$BUILD/build.env" ]; then
+	. "$BUILD/build.env"
+	log "rebuilding $BUILD as last configured (EXTRA_CONFIG='${EXTRA_CONFIG:-}' INIT_SCRIPT='${INIT_SCRIPT:-}')"
+fi
 case $ARCH in
 x86_64)
 	CC="ccache gcc"
@@ -25,9 +33,8 @@ arm64)
 	;;
 *) die "unknown KARCH $ARCH (x86_64 or arm64)" ;;
 esac
-# The kunit.py qemu_configs this architecture's targets boot
-# (config/targets, column 2, named after the architecture).
-mapfile -t QEMU_CONFIGS < <(targets_of "$ARCH" 2 | sort -u)
+# The kunit.py qemu_configs this architecture's targets boot (config/targets).
+mapfile -t QEMU_CONFIGS < <(targets_where arch "$ARCH" qemu_config | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
 KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
 # kunit.py and its qemu_configs: the prepared tree's, even when SRC is
@@ -44,10 +51,16 @@ for t in "${QEMU_CONFIGS[@]}"; do
 	cfg=$KUNIT_TOOL/qemu_configs/$t.py
 	[ -f "$cfg" ] || die "no kunit.py qemu_config $t ($cfg)"
 	python3 - "$KUNIT_TOOL" "$cfg" > "$FRAG/$t.config" <<-'PY'
-		import sys
+		# A qemu_config imports ..qemu_config: load it as kunit.py
+		# does, as a module of a package next to qemu_config, and read
+		# the public QemuArchParams.kconfig.
+		import importlib.util, os, sys
 		sys.path.insert(0, sys.argv[1])
-		import kunit_kernel
-		print(kunit_kernel._get_qemu_ops(sys.argv[2], None, None)[1]._kconfig)
+		name = '.qemu_configs/' + os.path.basename(sys.argv[2])
+		spec = importlib.util.spec_from_file_location(name, sys.argv[2])
+		config = importlib.util.module_from_spec(spec)
+		spec.loader.exec_module(config)
+		print(config.QEMU_ARCH.kconfig)
 	PY
 done
 requested=("$TOP/$SLIM")
@@ -58,7 +71,9 @@ for dir in $KUNITCONFIGS; do
 	requested+=("$SRC/$dir/.kunitconfig")
 done
 # INIT_SCRIPT: an /init to build in, on busybox (the debug kernels' kmemleak
-# check, the profiling kernels of make bench)
+# check, the profiling kernels of make bench). Its "# reports:" line names
+# the lines it prints that run.sh must find clean: BUILD/init-reports.
+rm -f "$BUILD/init-reports"
 if [ -n "${INIT_SCRIPT:-}" ]; then
 	[ -x "$PKGS/busybox" ] || die "no $PKGS/busybox: run scripts/deps.sh"
 	cat > "$FRAG/initramfs.list" <<-EOF
@@ -80,12 +95,15 @@ if [ -n "${INIT_SCRIPT:-}" ]; then
 		CONFIG_PROC_FS=y
 	EOF
 	requested+=("$FRAG/initramfs.config")
+	sed -n 's/^# reports: //p' "$TOP/$INIT_SCRIPT" > "$BUILD/init-reports"
 fi
 # EXTRA_CONFIG: more fragments, such as config/debug.config
 for frag in ${EXTRA_CONFIG:-}; do
 	requested+=("$TOP/$frag")
 done
 
+printf 'EXTRA_CONFIG=%q\nINIT_SCRIPT=%q\nINIT_FILES=%q\n' "${EXTRA_CONFIG:-}" \
+	"${INIT_SCRIPT:-}" "${INIT_FILES:-}" > "$BUILD/build.env"
 log "merging ${#requested[@]} fragments onto tinyconfig"
 merge_tiny "$BUILD" "${requested[@]}" > "$BUILD/merge_config.log" 2>&1 ||
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
@@ -116,7 +134,7 @@ modular=
 # build TARGET...: run make in the background, with a progress line.
 build() {
 	local pid t0
-	log "building $ARCH $* (ccache: $CCACHE_DIR; full log: $BUILD/build.log)"
+	log "building $ARCH $* (ccache: $(ccache -k cache_dir); full log: $BUILD/build.log)"
 	"${MAKE[@]}" "$@" >> "$BUILD/build.log" 2>&1 &
 	pid=$!
 	t0=$(date +%s)

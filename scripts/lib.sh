@@ -8,8 +8,10 @@ WORK=${WORK:-$TOP/work}
 SRC=${SRC:-$WORK/linux}
 BUILD=${BUILD:-$WORK/build}
 RESULTS=${RESULTS:-$WORK/results}
-PKGS=$WORK/pkgs
-export CCACHE_DIR=${CCACHE_DIR:-$WORK/ccache}
+# Downloads (the base tarball, Xen, busybox): PKGS to keep them elsewhere.
+PKGS=${PKGS:-$WORK/pkgs}
+# ccache: the user's cache (CCACHE_DIR, else ccache's own default), so that
+# a second clone or make clean starts warm.
 # shellcheck source=../config/pins.env
 . "$TOP/config/pins.env"
 
@@ -30,12 +32,50 @@ stage() {
 	return "$rc"
 }
 
-# targets_of ARCH [FIELD]: config/targets rows whose kunit.py qemu_config
-# (column 2) is named after ARCH (x86_64-*, arm64-*); prints FIELD (1: the
-# target name, the default; 2: the qemu_config).
-targets_of() {
-	awk -v a="$1-" -v f="${2:-1}" '!/^#/ && NF && index($2, a) == 1 { print $f }' \
-		"$TOP/config/targets"
+# target NAME: read NAME's row of config/targets into T_NAME, T_QEMU,
+# T_ARCH, T_DEBUG, T_CHECK and T_ARGS (empty for none); dies on an
+# unknown name.
+target() {
+	local row
+	row=$(awk -v n="$1" '!/^#/ && $1 == n' "$TOP/config/targets")
+	[ -n "$row" ] || die "unknown target '$1': config/targets has $(targets_where | tr '\n' ' ')"
+	read -r T_NAME T_QEMU T_ARCH T_DEBUG T_CHECK T_ARGS <<< "$row"
+	[ "$T_CHECK" != - ] || T_CHECK=
+}
+
+# targets_where [COLUMN VALUE] [FIELD]: the names (or FIELD: name, qemu_config,
+# arch, debug, check) of the targets whose COLUMN is VALUE; all without one.
+targets_where() {
+	awk -v c="${1:-}" -v v="${2:-}" -v f="${3:-name}" '
+		BEGIN { split("name qemu_config arch debug check", h); for (i in h) col[h[i]] = i }
+		!/^#/ && NF && (c == "" || $col[c] == v) { print $col[f] }' "$TOP/config/targets"
+}
+
+# Per architecture: the test kernel's build directory, image and Xen.
+arch_build() {
+	case $1 in
+	x86_64) echo "$WORK/build" ;;
+	arm64) echo "$WORK/build-arm64" ;;
+	*) die "unknown architecture $1 (config/targets: x86_64 or arm64)" ;;
+	esac
+}
+arch_image() { case $1 in x86_64) echo arch/x86/boot/bzImage ;; arm64) echo arch/arm64/boot/Image ;; esac; }
+arch_xen() { case $1 in x86_64) echo "$PKGS/xen.elf" ;; arm64) echo "$PKGS/xen-arm64" ;; esac; }
+# The x86_64 KASAN module kernel the debug targets boot.
+DEBUG_BUILD=$WORK/build-debug
+
+# kunit_exec TARGET BUILD TIMEOUT [kunit.py exec argument...]: boot the
+# kernel in BUILD on TARGET with kunit.py, as README.md tells users to:
+# the target's qemu_config, KUNIT_XEN_IMAGE for Xen, its kernel arguments.
+# kunit.py enforces TIMEOUT (seconds); the outer timeout only guards it.
+kunit_exec() {
+	local build=$2 secs=$3
+	target "$1"
+	shift 3
+	(cd "$SRC" && KUNIT_XEN_IMAGE=$(arch_xen "$T_ARCH") timeout -k 10 $((secs + 60)) \
+		python3 tools/testing/kunit/kunit.py exec --build_dir "$build" --timeout "$secs" \
+		--qemu_config "tools/testing/kunit/qemu_configs/$T_QEMU.py" \
+		${T_ARGS:+--kernel_args "$T_ARGS"} "$@")
 }
 
 # The same build stamp on every machine, for every kernel built here.

@@ -43,16 +43,31 @@ fi
 [ -d "$SRC/.git/rebase-apply" ] &&
 	die "$SRC is in the middle of git am: resolve it or 'git -C $SRC am --abort'"
 
-# Reset to the base only when the applied series differs from series/.
+# Reset to the base only when the applied series differs from series/,
+# and never over work: uncommitted changes stop the run; commits made on
+# top of the applied series are kept on a branch first.
 want=$(find "$TOP/series" -name '0*.patch' | sort | xargs -r cat | sha256sum | cut -d' ' -f1)
 have=$(cat "$SRC/.git/series.sha256" 2>/dev/null || true)
-if [ "$want" = "$have" ] && [ -z "$("${GIT[@]}" status --porcelain --untracked-files=no)" ]; then
-	log "series already applied ($("${GIT[@]}" rev-list --count "$BASE_TAG"..HEAD) patches)"
+dirty=$("${GIT[@]}" status --porcelain --untracked-files=no)
+if [ "$want" = "$have" ]; then
+	log "series already applied ($("${GIT[@]}" rev-list --count "$BASE_TAG"..HEAD) commits on $BASE_TAG)"
+	[ -z "$dirty" ] || log "building $SRC with its uncommitted changes: $(echo $dirty | tr '\n' ' ')"
 	exit 0
 fi
+[ -z "$dirty" ] || die "series/ changed, but $SRC has uncommitted changes:
+$dirty
+Keep them: commit them there and run scripts/export.sh (they become part of
+series/), or 'git -C $SRC stash'. Drop them: 'git -C $SRC checkout -- .'.
+Then run make again."
+applied=$(cat "$SRC/.git/series.head" 2>/dev/null || true)
+head=$("${GIT[@]}" rev-parse HEAD)
+if [ "$head" != "$applied" ] && [ -n "$("${GIT[@]}" rev-list "$BASE_TAG..HEAD" ${applied:+"^$applied"})" ]; then
+	keep=saved/$(date +%Y%m%d-%H%M%S)
+	"${GIT[@]}" branch "$keep" HEAD
+	log "$SRC had commits that series/ does not: kept on branch $keep"
+fi
 "${GIT[@]}" checkout -q -B series "$BASE_TAG"
-"${GIT[@]}" reset -q --hard "$BASE_TAG"
-rm -f "$SRC/.git/series.sha256"
+rm -f "$SRC/.git/series.sha256" "$SRC/.git/series.head"
 n=0
 for p in "$TOP"/series/0*.patch; do
 	[ -e "$p" ] || continue
@@ -64,4 +79,5 @@ for p in "$TOP"/series/0*.patch; do
 	n=$((n + 1))
 done
 echo "$want" > "$SRC/.git/series.sha256"
+"${GIT[@]}" rev-parse HEAD > "$SRC/.git/series.head"
 log "applied $n patches on $BASE_TAG"
