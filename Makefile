@@ -54,6 +54,6 @@ run:
 clean:
 	rm -rf work/build work/build-arm64 work/build-debug work/build-bench-* \
 		work/build-prof-* work/bench-base work/bench-series work/lint \
-		work/lint-build work/lint-docs work/lint.new work/matrix work/results \
+		work/lint-build work/lint-docs work/lint-readme work/lint.new work/matrix work/results \
 		work/am.err work/linux.tmp work/perf-initramfs.list
 	[ ! -d work/linux/.git ] || git -C work/linux worktree prune

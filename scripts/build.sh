@@ -1,9 +1,18 @@
 #!/bin/bash
-# Configure and build the test kernel of one architecture (KARCH: x86_64,
-# the default, or arm64, cross-compiled): tinyconfig, plus the slim
-# fragment (config/slim.config, config/slim-arm64.config), plus the kconfig
-# of the kunit.py qemu_config of every target of that architecture, plus the
-# .kunitconfig of the DMA and Xen suites, merged with merge_config.sh.
+# Configure and build a kernel of one architecture (KARCH: x86_64, the
+# default, or arm64, cross-compiled).
+#
+# The x86_64 test kernel of the prepared tree builds as README.md tells
+# users to: kunit.py with the arguments of the README's command for the
+# first x86_64 target (lib.sh readme_cmd), plus the harness's fragments
+# (EXTRA_CONFIG, the /init of INIT_SCRIPT) as more --kunitconfig files,
+# ccache and the build stamp as --make_options; BUILD/kunit.args keeps
+# those additions for run.sh. Every other kernel (arm64, the module
+# kernel, make bench's kernels of other trees) is tinyconfig plus the
+# slim fragment (config/slim.config, config/slim-arm64.config), the
+# kconfig of the kunit.py qemu_config of every target of that
+# architecture and the .kunitconfig of the DMA and Xen suites, merged
+# with merge_config.sh.
 set -euo pipefail
 user_build=${BUILD:-}
 . "$(dirname "$0")/lib.sh"
@@ -20,16 +29,16 @@ case $ARCH in
 x86_64)
 	CC="ccache gcc"
 	SLIM=config/slim.config
-	IMAGE=bzImage
 	# what the mission cannot do without
 	MUST=(SWIOTLB_XEN XEN_PV KUNIT INTEL_IOMMU)
+	VIA_KUNIT=1
 	;;
 arm64)
 	export CROSS_COMPILE=aarch64-linux-gnu-
 	CC="ccache ${CROSS_COMPILE}gcc"
 	SLIM=config/slim-arm64.config
-	IMAGE=Image
 	MUST=(SWIOTLB_XEN XEN KUNIT ARM_SMMU_V3)
+	VIA_KUNIT=
 	;;
 *) die "unknown KARCH $ARCH (x86_64 or arm64)" ;;
 esac
@@ -41,6 +50,7 @@ KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
 # another tree (the base tree that make bench builds).
 KUNIT_TOOL=$WORK/linux/tools/testing/kunit
 FRAG=$BUILD/fragments
+IMAGE=$(basename "$(arch_image "$ARCH")")
 MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc" "${KBUILD_STAMP[@]}")
 
 [ -f "$SRC/Makefile" ] || die "no prepared tree at $SRC: run scripts/prepare.sh"
@@ -74,6 +84,7 @@ done
 # check, the profiling kernels of make bench). Its "# reports:" line names
 # the lines it prints that run.sh must find clean: BUILD/init-reports.
 rm -f "$BUILD/init-reports"
+harness_frags=()
 if [ -n "${INIT_SCRIPT:-}" ]; then
 	[ -x "$PKGS/busybox" ] || die "no $PKGS/busybox: run scripts/deps.sh"
 	cat > "$FRAG/initramfs.list" <<-EOF
@@ -95,15 +106,67 @@ if [ -n "${INIT_SCRIPT:-}" ]; then
 		CONFIG_PROC_FS=y
 	EOF
 	requested+=("$FRAG/initramfs.config")
+	harness_frags+=("$FRAG/initramfs.config")
 	sed -n 's/^# reports: //p' "$TOP/$INIT_SCRIPT" > "$BUILD/init-reports"
 fi
 # EXTRA_CONFIG: more fragments, such as config/debug.config
 for frag in ${EXTRA_CONFIG:-}; do
 	requested+=("$TOP/$frag")
+	harness_frags+=("$TOP/$frag")
 done
 
 printf 'EXTRA_CONFIG=%q\nINIT_SCRIPT=%q\nINIT_FILES=%q\n' "${EXTRA_CONFIG:-}" \
 	"${INIT_SCRIPT:-}" "${INIT_FILES:-}" > "$BUILD/build.env"
+
+# must_have: the options the mission cannot do without are there (as
+# modules in the module kernel).
+must_have() {
+	local sym bad=0
+	for sym in "${MUST[@]}"; do
+		case $(config_value "$BUILD" "$sym") in y|m) ;; *) echo "config: CONFIG_$sym is needed, got n" >&2; bad=1 ;; esac
+	done
+	return $bad
+}
+
+# build_progress PID LOG: wait for a build, a progress line every 30 s.
+build_progress() {
+	local pid=$1 t0
+	t0=$(date +%s)
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 30
+		kill -0 "$pid" 2>/dev/null || break
+		log "  still building: $(find "$BUILD" -name '*.o' -newer "$BUILD/.config" | wc -l) objects compiled, $(( $(date +%s) - t0 ))s"
+	done
+	wait "$pid"
+}
+
+ccache_line() {
+	log "$IMAGE: $(stat -c %s "$BUILD/$(arch_image "$ARCH")") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"
+}
+
+modular=
+grep -qsx 'CONFIG_MODULES=y' "${requested[@]}" && modular=1
+if [ -n "$VIA_KUNIT" ] && [ -z "$modular" ] && [ "$SRC" = "$WORK/linux" ]; then
+	first=$(targets_where arch "$ARCH" qemu_config | head -n 1)
+	readme_cmd "$first"
+	# The harness's additions to the README's arguments: run.sh passes the
+	# same ones, so that kunit.py neither reconfigures nor recompiles.
+	add=(--build_dir "$BUILD" --make_options "CC=$CC" --make_options "HOSTCC=ccache gcc")
+	for v in "${KBUILD_STAMP[@]}"; do add+=(--make_options "$v"); done
+	for frag in "${harness_frags[@]}"; do add+=(--kunitconfig "$frag"); done
+	printf '%s\n' "${add[@]}" > "$BUILD/kunit.args"
+	rm -f "$BUILD/.kunitconfig"	# always configure afresh
+	log "kunit.py build ${README_ARGS[*]} (README.md's command for $first), plus: ${add[*]}"
+	[ -z "${CONFIG_ONLY:-}" ] || { (cd "$SRC" && python3 tools/testing/kunit/kunit.py config "${README_ARGS[@]}" "${add[@]}"); must_have; exit 0; }
+	log "building (ccache: $(ccache -k cache_dir); full log: $BUILD/build.log)"
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py build "${README_ARGS[@]}" "${add[@]}") \
+		> "$BUILD/build.log" 2>&1 &
+	build_progress $! || { tail -30 "$BUILD/build.log" >&2; die "kunit.py build failed (full log: $BUILD/build.log)"; }
+	must_have || die "kernel config: the README's kunitconfigs lack what the targets need"
+	log "config: $(grep -c '=y' "$BUILD/.config") options set"
+	ccache_line
+	exit 0
+fi
 log "merging ${#requested[@]} fragments onto tinyconfig"
 merge_tiny "$BUILD" "${requested[@]}" > "$BUILD/merge_config.log" 2>&1 ||
 	{ tail -20 "$BUILD/merge_config.log"; die "merge_config.sh failed"; }
@@ -113,9 +176,7 @@ merge_tiny "$BUILD" "${requested[@]}" > "$BUILD/merge_config.log" 2>&1 ||
 # are there (as modules in the module kernel).
 bad=0
 check_config "$BUILD" "${requested[@]}" >&2 || bad=1
-for sym in "${MUST[@]}"; do
-	case $(config_value "$BUILD" "$sym") in y|m) ;; *) echo "config: CONFIG_$sym is needed, got n" >&2; bad=1 ;; esac
-done
+must_have || bad=1
 ((bad == 0)) || die "kernel config: requested options did not stick (see above)"
 log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones present"
 [ -z "${CONFIG_ONLY:-}" ] || exit 0
@@ -128,26 +189,17 @@ log "config ok: $(grep -c '=y' "$BUILD/.config") options set, all requested ones
 # top Makefile's phony target: "vmlinux.o" would be a single-object build
 # that leaves a stale vmlinux.o for modpost.
 targets=("$IMAGE")
-modular=
-[ "$(config_value "$BUILD" MODULES)" = y ] && modular=1 && targets=(vmlinux_o modules)
+[ -z "$modular" ] || targets=(vmlinux_o modules)
 
 # build TARGET...: run make in the background, with a progress line.
 build() {
-	local pid t0
 	log "building $ARCH $* (ccache: $(ccache -k cache_dir); full log: $BUILD/build.log)"
 	"${MAKE[@]}" "$@" >> "$BUILD/build.log" 2>&1 &
-	pid=$!
-	t0=$(date +%s)
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 30
-		kill -0 "$pid" 2>/dev/null || break
-		log "  still building: $(grep -c '^  CC ' "$BUILD/build.log") objects compiled, $(( $(date +%s) - t0 ))s"
-	done
-	if ! wait "$pid"; then
+	build_progress $! || {
 		grep -E 'error|Error' "$BUILD/build.log" | head -20 >&2
 		tail -20 "$BUILD/build.log" >&2
 		die "kernel build failed (full log: $BUILD/build.log)"
-	fi
+	}
 }
 
 # module_files: gen_init_cpio lines for every module and the two lists
@@ -198,4 +250,4 @@ if [ -n "$modular" ]; then
 	module_files >> "$FRAG/initramfs.list"
 	build "$IMAGE"
 fi
-log "$IMAGE: $(stat -c %s "$BUILD/arch/${ARCH/x86_64/x86}/boot/$IMAGE") bytes; ccache $(ccache -s | grep -E '^ *(Hits|Misses):' | tr -s ' ' | paste -sd' ')"
+ccache_line

@@ -64,18 +64,57 @@ arch_xen() { case $1 in x86_64) echo "$PKGS/xen.elf" ;; arm64) echo "$PKGS/xen-a
 # The x86_64 KASAN module kernel the debug targets boot.
 DEBUG_BUILD=$WORK/build-debug
 
-# kunit_exec TARGET BUILD TIMEOUT [kunit.py exec argument...]: boot the
-# kernel in BUILD on TARGET with kunit.py, as README.md tells users to:
-# the target's qemu_config, KUNIT_XEN_IMAGE for Xen, its kernel arguments.
-# kunit.py enforces TIMEOUT (seconds); the outer timeout only guards it.
+# kunit_exec TARGET BUILD TIMEOUT [kunit.py argument...]: boot the kernel
+# in BUILD on TARGET with kunit.py: the target's qemu_config, its Xen
+# (KUNIT_XEN_IMAGE), its kernel arguments. A kernel that kunit.py built
+# (BUILD/kunit.args) boots through README.md's command for the target's
+# qemu_config where the README has one, "kunit.py run" with the
+# README's arguments and the build's additions, as a user runs it
+# (kunit.py finds nothing to rebuild); otherwise "kunit.py exec". kunit.py
+# enforces TIMEOUT (seconds); the outer timeout only guards it.
 kunit_exec() {
-	local build=$2 secs=$3
+	local build=$2 secs=$3 cmd=(exec) add=()
 	target "$1"
 	shift 3
+	if [ -f "$build/kunit.args" ] && (readme_cmd "$T_QEMU") > /dev/null 2>&1; then
+		readme_cmd "$T_QEMU"
+		mapfile -t add < "$build/kunit.args"
+		cmd=(run "${README_ARGS[@]}" "${add[@]}")
+	else
+		cmd+=(--build_dir "$build" --qemu_config "tools/testing/kunit/qemu_configs/$T_QEMU.py")
+	fi
 	(cd "$SRC" && KUNIT_XEN_IMAGE=$(arch_xen "$T_ARCH") timeout -k 10 $((secs + 60)) \
-		python3 tools/testing/kunit/kunit.py exec --build_dir "$build" --timeout "$secs" \
-		--qemu_config "tools/testing/kunit/qemu_configs/$T_QEMU.py" \
+		python3 tools/testing/kunit/kunit.py "${cmd[@]}" --timeout "$secs" \
 		${T_ARGS:+--kernel_args "$T_ARGS"} "$@")
+}
+
+# readme_cmds: README.md's kunit.py commands, one line each.
+readme_cmds() {
+	awk '/^## / { inside = ($0 == "## Using the series on your own tree") }
+		inside && /^    / { line = line substr($0, 5); if (sub(/\\$/, "", line)) next
+			if (line ~ /kunit\.py run /) print line }
+		{ line = "" }' "$TOP/README.md"
+}
+
+# readme_cmd QEMU_CONFIG: the words of README.md's kunit.py command for
+# that qemu_config (in "Using the series on your own tree"), continuation
+# lines joined, into README_ENV (its leading VAR=value words) and
+# README_ARGS (what follows "kunit.py run"); dies unless there is exactly one.
+readme_cmd() {
+	local cmds words
+	cmds=$(readme_cmds | awk -v q="/qemu_configs/$1.py" 'index($0 " ", q " ")')
+	case $(grep -c . <<< "$cmds") in
+	1) ;;
+	0) die "README.md has no kunit.py run command with --qemu_config .../$1.py" ;;
+	*) die "README.md has more than one kunit.py command for $1.py" ;;
+	esac
+	[[ $cmds != *[\'\"\$\`\;\|\&]* ]] || die "README.md's command for $1 is not plain words: $cmds"
+	read -ra words <<< "$cmds"
+	README_ENV=()
+	while [[ ${words[0]} == [A-Z_]*=* ]]; do README_ENV+=("${words[0]}"); words=("${words[@]:1}"); done
+	[ "${words[0]} ${words[1]}" = "tools/testing/kunit/kunit.py run" ] ||
+		die "README.md's command for $1 does not start with tools/testing/kunit/kunit.py run: $cmds"
+	README_ARGS=("${words[@]:2}")
 }
 
 # The same build stamp on every machine, for every kernel built here.

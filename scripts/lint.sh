@@ -129,6 +129,26 @@ per_patch() {
 	done
 }
 
+# Every kunit.py command README.md gives users configures: its
+# kunitconfigs and qemu_config exist and every option they ask for sticks
+# (kunit.py config). The x86_64 ones are also what builds and boots the
+# test kernel (build.sh, run.sh); the arm64 ones are only configured here.
+readme() {
+	local q n=0
+	mkdir -p "$WORK/lint-readme"
+	for q in $(readme_cmds | grep -o 'qemu_configs/[^ ]*\.py' | sed 's|qemu_configs/||; s|\.py$||'); do
+		n=$((n + 1))
+		targets_where qemu_config "$q" | grep -q . ||
+			fail "README.md has a command for $q, which no target in config/targets boots"
+		readme_cmd "$q"
+		(cd "$SRC" && python3 tools/testing/kunit/kunit.py config "${README_ARGS[@]}" \
+			--build_dir "$WORK/lint-readme/$q") > "$WORK/lint-readme/$q.log" 2>&1 ||
+			{ tail -5 "$WORK/lint-readme/$q.log"; fail "README.md's command for $q does not configure"; }
+	done
+	((n > 0)) || fail "README.md has no kunit.py commands"
+	echo "  $n README commands checked"
+}
+
 htmldocs() {
 	local rst base now
 	mapfile -t rst < <(git -C "$SRC" diff --name-only "$BASE_TAG" HEAD -- 'Documentation/*.rst')
@@ -182,5 +202,6 @@ gate "cover letter and patch metadata" metadata
 gate "exports" exports
 gate "per-patch build (W=1), sparse and kernel-doc" per_patch
 gate "htmldocs" htmldocs
+gate "README's kunit.py commands" readme
 ((failed == 0)) || die "lint failed (see FAIL lines above)"
 log "lint: all gates passed"

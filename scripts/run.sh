@@ -54,6 +54,10 @@ if ((rc == 0)) && ! python3 "$TOP/scripts/scan-console.py" "$out/console.log" \
 		"$TOP/config/expected-reports"; then
 	fail "the console has kernel reports no test provoked (above)"
 fi
+# README.md's commands share one kernel: one that reconfigures it would
+# rebuild it for every target the README lists.
+! grep -q '^Regenerating .config' "$out/kunit.out" ||
+	fail "kunit.py reconfigured $build: README.md's command for $T_QEMU asks for another config than the one built"
 case $T_CHECK in
 '') ;;
 lazy)	((rc)) || grep -aq 'TLB invalidation policy: lazy mode' "$out/console.log" ||
