@@ -2,7 +2,7 @@
 # The kernel's review tools over series/: checkpatch --strict, the plain
 # exports against mainline's (config/exports), then each
 # patch applied on the base in turn and checked for build errors and new
-# W=1, sparse (C=2) and kernel-doc warnings, the touched documentation
+# W=1, sparse and kernel-doc warnings, the touched documentation
 # built with Sphinx, and the cover letter and patch metadata.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +98,11 @@ per_patch() {
 		{ fail "prepared tree has ${#COMMITS[@]} commits, series/ has ${#PATCHES[@]} patches"; return; }
 	mapfile -t all_dirs < <(for c in "${COMMITS[@]}"; do touched "$c"; done | grep -v '^include/' | xargs -rn1 dirname | sort -u)
 	echo "  directories the series builds: ${all_dirs[*]}"
+	# The base: every file of those directories compiled and checked, so
+	# that later builds, which compile and check (C=1) only what a patch
+	# changes, report only warnings the base does not have.
+	local d
+	for d in "${all_dirs[@]}"; do [ ! -d "$LB/$d" ] || find "$LB/$d" -name '*.o' -delete; done
 	base_warn=$(build_dirs "${all_dirs[@]}") || true
 	echo "  base: $(printf '%s' "$base_warn" | grep -c . || true) W=1/sparse warnings in them"
 	for i in "${!COMMITS[@]}"; do
@@ -108,7 +113,7 @@ per_patch() {
 		dirs=($(printf '%s\n' "${files[@]}" | { grep -v '^include/' || true; } | xargs -rn1 dirname | sort -u))
 		printf '%s\n' "${files[@]}" | grep -q '^include/' && dirs=("${all_dirs[@]}")
 		if [ ${#dirs[@]} -gt 0 ]; then
-			if ! now=$("${MAKE[@]}" W=1 C=2 "${dirs[@]/%//}" 2>&1); then
+			if ! now=$("${MAKE[@]}" W=1 C=1 "${dirs[@]/%//}" 2>&1); then
 				fail "$p breaks the build:"
 				printf '%s\n' "$now" | grep -E 'error' | sort -u | head -10 || true
 				continue
