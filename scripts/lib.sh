@@ -32,14 +32,14 @@ stage() {
 	return "$rc"
 }
 
-# target NAME: read NAME's row of config/targets into T_NAME, T_QEMU,
+# target NAME: read NAME's row of config/targets into T_QEMU,
 # T_ARCH, T_DEBUG, T_CHECK and T_ARGS (empty for none); dies on an
 # unknown name.
 target() {
 	local row
 	row=$(awk -v n="$1" '!/^#/ && $1 == n' "$TOP/config/targets")
 	[ -n "$row" ] || die "unknown target '$1': config/targets has $(targets_where | tr '\n' ' ')"
-	read -r T_NAME T_QEMU T_ARCH T_DEBUG T_CHECK T_ARGS <<< "$row"
+	read -r _ T_QEMU T_ARCH T_DEBUG T_CHECK T_ARGS <<< "$row"
 	[ "$T_CHECK" != - ] || T_CHECK=
 }
 
