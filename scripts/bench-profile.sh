@@ -13,6 +13,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
+# The clock bench.sh used (BENCH_QEMU_ARGS): perf's cpu-clock samples
+# then count instructions too.
+QEMU_ARGS=${BENCH_QEMU_ARGS--icount shift=0,sleep=off -smp 1}
 TARGETS=${BENCH_TARGETS:-$(targets_where arch x86_64)}
 # METHOD:PAGES, the figures the ratio table compares
 PROFILE=iova_link:512,iommu_floor:512,map_sg:512,map_resource:1,map_phys_mmio:1,map_resource_direct:1
@@ -57,7 +60,7 @@ for kernel in series base; do
 		# its verdict does not matter here, the perf blocks do. The boot
 		# run must not skip (KUnit would skip the reruns too), so it
 		# runs, timing no method.
-		kunit_exec "$t" "$WORK/build-prof-$kernel" 1200 \
+		kunit_exec "$t" "$WORK/build-prof-$kernel" 1200 ${QEMU_ARGS:+--qemu_args "$QEMU_ARGS"} \
 			--kernel_args "kunit_shutdown=none dma_bench.run=1 dma_bench.only=none bench_profile=$PROFILE" \
 			'dma_bench.*' > "$log.kunit" 2>&1 || true
 		cp "$WORK/build-prof-$kernel/test.log" "$log"

@@ -8,6 +8,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
+# Instruction-clock mode (QEMU's icount, docs/bench.md): the guest clock
+# advances one ns per guest instruction executed, so a figure counts
+# instructions and is the same on every boot, whatever else the machine
+# runs. icount runs TCG on one thread: one vCPU. BENCH_QEMU_ARGS= times
+# in host time instead.
+QEMU_ARGS=${BENCH_QEMU_ARGS--icount shift=0,sleep=off -smp 1}
 # The benchmark kernels are x86_64 kernels: every x86_64 target by default.
 TARGETS=${BENCH_TARGETS:-$(targets_where arch x86_64)}
 mkdir -p "$OUT"
@@ -32,15 +38,16 @@ for kernel in series base; do
 		EXTRA_CONFIG=config/bench.config bash "$TOP/scripts/build.sh"
 done
 
-# BENCH_ROUNDS boots of each kernel on each target, interleaved so that a
-# slow spell of the machine hits both kernels; the report takes the median.
+# BENCH_ROUNDS boots of each kernel on each target (2: in icount mode
+# the second only checks that the first is reproducible), interleaved.
 echo "round,kernel,target,method,pages,ns_median,ns_min,ns_max" > "$OUT/bench.csv"
-for round in $(seq "${BENCH_ROUNDS:-3}"); do
+echo "${QEMU_ARGS:-host time}" > "$OUT/clock"
+for round in $(seq "${BENCH_ROUNDS:-2}"); do
 for kernel in series base; do
 	for t in $TARGETS; do
 		log "round $round: timing on $t ($kernel)"
 		log=$OUT/$kernel-$t.$round.log
-		kunit_exec "$t" "$WORK/build-bench-$kernel" 900 \
+		kunit_exec "$t" "$WORK/build-bench-$kernel" 900 ${QEMU_ARGS:+--qemu_args "$QEMU_ARGS"} \
 			--kernel_args dma_bench.run=1 'dma_bench.*' > "$log.kunit" 2>&1 ||
 			{ tail -20 "$log.kunit"; die "dma_bench failed on $t ($kernel): $log.kunit"; }
 		cp "$WORK/build-bench-$kernel/test.log" "$log"
@@ -50,6 +57,14 @@ for kernel in series base; do
 	done
 done
 done
+
+# In icount mode every boot of a kernel must print the same figures.
+if [ -n "$QEMU_ARGS" ]; then
+	differ=$(awk -F, 'NR > 1 { k = $2 "," $3 "," $4 "," $5; v = $6 "," $7 "," $8
+		if (k in seen && seen[k] != v) print k ": " seen[k] " then " v; seen[k] = v }' "$OUT/bench.csv")
+	[ -z "$differ" ] || { printf '%s\n' "$differ" | head -20; die "boots in instruction-clock mode disagree (above): the figures are not deterministic"; }
+	log "every record identical across the ${BENCH_ROUNDS:-2} boots of each kernel and target"
+fi
 
 # Where the time goes, per kernel function (BENCH_PROFILE=0 skips it).
 rm -f "$OUT/profile.csv" "$OUT/profile-runs.csv"
