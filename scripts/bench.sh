@@ -17,6 +17,15 @@ QEMU_ARGS=${BENCH_QEMU_ARGS--icount shift=0,sleep=off -smp 1}
 # The benchmark kernels are x86_64 kernels: every x86_64 target by default.
 TARGETS=${BENCH_TARGETS:-$(targets_where arch x86_64)}
 mkdir -p "$OUT"
+# Each target's DMA platform, from its qemu_config (dma_kunit.platform=):
+# bench-report.py sets swiotlb-xen against dma-direct on the xen ones.
+for t in $TARGETS; do
+	target "$t"
+	platform=$(qemu_config_attr "$T_QEMU" kernel_command_line |
+		sed -n 's/.*dma_kunit\.platform=\([^ ]*\).*/\1/p')
+	[ -n "$platform" ] || die "qemu_config $T_QEMU of $t sets no dma_kunit.platform="
+	echo "$t,$platform"
+done > "$OUT/platforms.csv"
 
 # The benchmark is not in the series: bench/ holds it as a patch that
 # applies to both trees. Each gets a worktree of its own, the series at

@@ -46,9 +46,6 @@ esac
 mapfile -t QEMU_CONFIGS < <(targets_where arch "$ARCH" qemu_config | sort -u)
 # Directories whose .kunitconfig lists the suites the kernel must carry.
 KUNITCONFIGS=${KUNITCONFIGS-kernel/dma drivers/xen}
-# kunit.py and its qemu_configs: the prepared tree's, even when SRC is
-# another tree (the base tree that make bench builds).
-KUNIT_TOOL=$WORK/linux/tools/testing/kunit
 FRAG=$BUILD/fragments
 IMAGE=$(basename "$(arch_image "$ARCH")")
 MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc" "${KBUILD_STAMP[@]}")
@@ -56,22 +53,10 @@ MAKE=(make -C "$SRC" O="$BUILD" -j"$(nproc)" CC="$CC" HOSTCC="ccache gcc" "${KBU
 [ -f "$SRC/Makefile" ] || die "no prepared tree at $SRC: run scripts/prepare.sh"
 mkdir -p "$FRAG"
 
-# Each qemu_config carries the kconfig its target needs: reuse it as a fragment.
+# Each qemu_config carries the kconfig its target needs: reuse it as a
+# fragment (the prepared tree's, even when SRC is the base tree of make bench).
 for t in "${QEMU_CONFIGS[@]}"; do
-	cfg=$KUNIT_TOOL/qemu_configs/$t.py
-	[ -f "$cfg" ] || die "no kunit.py qemu_config $t ($cfg)"
-	python3 - "$KUNIT_TOOL" "$cfg" > "$FRAG/$t.config" <<-'PY'
-		# A qemu_config imports ..qemu_config: load it as kunit.py
-		# does, as a module of a package next to qemu_config, and read
-		# the public QemuArchParams.kconfig.
-		import importlib.util, os, sys
-		sys.path.insert(0, sys.argv[1])
-		name = '.qemu_configs/' + os.path.basename(sys.argv[2])
-		spec = importlib.util.spec_from_file_location(name, sys.argv[2])
-		config = importlib.util.module_from_spec(spec)
-		spec.loader.exec_module(config)
-		print(config.QEMU_ARCH.kconfig)
-	PY
+	qemu_config_attr "$t" kconfig > "$FRAG/$t.config"
 done
 requested=("$TOP/$SLIM")
 for t in "${QEMU_CONFIGS[@]}"; do

@@ -88,6 +88,25 @@ kunit_exec() {
 		${T_ARGS:+--kernel_args "$T_ARGS"} "$@")
 }
 
+# qemu_config_attr QEMU_CONFIG ATTR: ATTR of QEMU_ARCH in the prepared
+# tree's kunit.py qemu_config QEMU_CONFIG (kconfig, kernel_command_line,
+# ...), loaded as kunit.py loads it.
+qemu_config_attr() {
+	local tool=$WORK/linux/tools/testing/kunit
+	[ -f "$tool/qemu_configs/$1.py" ] || die "no kunit.py qemu_config $1 ($tool/qemu_configs/$1.py)"
+	python3 - "$tool" "$tool/qemu_configs/$1.py" "$2" <<-'PY'
+		# A qemu_config imports ..qemu_config: load it as a module of a
+		# package next to qemu_config, as kunit.py does.
+		import importlib.util, os, sys
+		sys.path.insert(0, sys.argv[1])
+		name = '.qemu_configs/' + os.path.basename(sys.argv[2])
+		spec = importlib.util.spec_from_file_location(name, sys.argv[2])
+		config = importlib.util.module_from_spec(spec)
+		spec.loader.exec_module(config)
+		print(getattr(config.QEMU_ARCH, sys.argv[3]))
+	PY
+}
+
 # readme_cmds: README.md's kunit.py commands, one line each.
 readme_cmds() {
 	awk '/^## / { inside = ($0 == "## Using the series on your own tree") }
