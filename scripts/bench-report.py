@@ -76,8 +76,10 @@ for t in targets:
 
 with open(os.path.join(out, 'ratios.md'), 'w') as f:
     if icount:
-        f.write(f'Figures: {unit}. The {rounds} boots of each kernel and '
-                'target printed identical figures (bench.sh checks).\n\n'
+        again = sorted({k[1] for k, v in runs.items() if len(v) > 1})
+        f.write(f'Figures: {unit}, one boot per kernel and target; '
+                f'booted again on {", ".join(again) or "no target"}, each '
+                'kernel printed identical figures (bench.sh checks).\n\n'
                 '| target | ratio | ratio of instructions | goal | met |\n'
                 '|---|---|---|---|---|\n')
     else:

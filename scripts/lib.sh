@@ -33,21 +33,21 @@ stage() {
 }
 
 # target NAME: read NAME's row of config/targets into T_QEMU,
-# T_ARCH, T_DEBUG, T_CHECK and T_ARGS (empty for none); dies on an
-# unknown name.
+# T_ARCH, T_DEBUG, T_CHECK, T_BENCH and T_ARGS (empty for none); dies on
+# an unknown name.
 target() {
 	local row
 	row=$(awk -v n="$1" '!/^#/ && $1 == n' "$TOP/config/targets")
 	[ -n "$row" ] || die "unknown target '$1': config/targets has $(targets_where | tr '\n' ' ')"
-	read -r _ T_QEMU T_ARCH T_DEBUG T_CHECK T_ARGS <<< "$row"
+	read -r _ T_QEMU T_ARCH T_DEBUG T_CHECK T_BENCH T_ARGS <<< "$row"
 	[ "$T_CHECK" != - ] || T_CHECK=
 }
 
 # targets_where [COLUMN VALUE] [FIELD]: the names (or FIELD: name, qemu_config,
-# arch, debug, check) of the targets whose COLUMN is VALUE; all without one.
+# arch, debug, check, bench) of the targets whose COLUMN is VALUE; all without one.
 targets_where() {
 	awk -v c="${1:-}" -v v="${2:-}" -v f="${3:-name}" '
-		BEGIN { split("name qemu_config arch debug check", h); for (i in h) col[h[i]] = i }
+		BEGIN { split("name qemu_config arch debug check bench", h); for (i in h) col[h[i]] = i }
 		!/^#/ && NF && (c == "" || $col[c] == v) { print $col[f] }' "$TOP/config/targets"
 }
 
