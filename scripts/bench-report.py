@@ -35,15 +35,24 @@ ns = {k: sorted(v)[len(v) // 2] for k, v in runs.items()}
 # And the best boot: under TCG a whole boot can run slow, never fast.
 best = {k: min(v) for k, v in runs.items()}
 rounds = max((len(v) for v in runs.values()), default=0)
-# Each target's dma_kunit.platform (bench.sh, from its qemu_config).
+# Each target's dma_kunit.platform and architecture (bench.sh).
+platform, arch = {}, {}
 with open(os.path.join(out, 'platforms.csv')) as f:
-    platform = dict(line.strip().split(',', 1) for line in f if line.strip())
+    for line in f:
+        if line.strip():
+            t, platform[t], arch[t] = line.strip().split(',')
 xen = {t for t, p in platform.items() if p == 'xen'}
-targets = sorted({k[1] for k in ns}, key=lambda t: (t in xen, t))
-# dma-direct's map_resource: timed on a device outside any IOMMU, where
-# the platform has one (a Xen dom0 has none that is not swiotlb-xen).
-direct = next((('series', t, 'map_resource_direct', 1) for t in targets
-               if ('series', t, 'map_resource_direct', 1) in ns), None)
+targets = sorted({k[1] for k in ns}, key=lambda t: (arch[t] != 'x86_64',
+                                                    t in xen, t))
+
+
+def direct_of(t, kernel='series'):
+    """dma-direct's map_resource on t's architecture: timed on a device
+    outside any IOMMU on a bare target (a Xen dom0 has none that is not
+    swiotlb-xen)."""
+    return next(((kernel, d, 'map_resource_direct', 1) for d in targets
+                 if arch[d] == arch[t] and d not in xen and
+                 (kernel, d, 'map_resource_direct', 1) in ns), None)
 
 
 def ratio(a, b, of=None):
@@ -70,9 +79,13 @@ for t in targets:
         (t, 'map_resource / map_phys(DMA_ATTR_MMIO)',
          (s + ('map_resource', 1), s + ('map_phys_mmio', 1)), None),
     ]
-    if t in xen and direct:
-        rows.append((t, f'swiotlb-xen map_resource / dma-direct ({direct[1]})',
-                     (s + ('map_resource', 1), direct), 1.05))
+    if t not in xen and direct_of(t) and direct_of(t)[1] == t:
+        rows.append((t, 'dma-direct map_resource: series / base',
+                     (direct_of(t), direct_of(t, 'base')), 1.02))
+    if t in xen and direct_of(t):
+        rows.append((t, f'swiotlb-xen map_resource / dma-direct '
+                     f'({direct_of(t)[1]})',
+                     (s + ('map_resource', 1), direct_of(t)), 1.05))
 
 with open(os.path.join(out, 'ratios.md'), 'w') as f:
     if icount:
@@ -160,9 +173,13 @@ for t in targets:
                s + ('iova_link', 512), s + ('iommu_floor', 512)),
               (f'{t}: map_resource, series vs base',
                s + ('map_resource', 1), ('base', t, 'map_resource', 1))]
-    if t in xen and direct:
+    if t not in xen and direct_of(t) and direct_of(t)[1] == t:
+        pairs.append((f'{t}: dma-direct map_resource, series vs base',
+                      direct_of(t), direct_of(t, 'base')))
+    if t in xen and direct_of(t):
         pairs.append((f'{t}: swiotlb-xen map_resource vs dma-direct '
-                      f'({direct[1]})', s + ('map_resource', 1), direct))
+                      f'({direct_of(t)[1]})', s + ('map_resource', 1),
+                      direct_of(t)))
 with open(os.path.join(out, 'ratios.md'), 'a') as f:
     for what, a, b in pairs:
         pa, pb = per_symbol(a), per_symbol(b)
@@ -170,13 +187,15 @@ with open(os.path.join(out, 'ratios.md'), 'a') as f:
             continue
         (sa, na), (sb, nb) = pa, pb
         ta, tb = prof_ns[a], prof_ns[b]
-        f.write(f'\nWhere the time goes, {what}: ns per page of each '
+        per = 'instructions' if icount else 'ns'
+        f.write(f'\nWhere the {per} go, {what}: {per} per page of each '
                 f'kernel function, from perf samples ({na} and {nb}) under '
-                'the timed loop, shared out over the median ns per page of '
-                f'the {len(prof_runs[a])} and {len(prof_runs[b])} reruns '
-                f'timed in the profiling boot (ratio {ta / tb:.2f}). '
-                'Functions over 3% of either side:\n\n'
-                f'| function | {a[0]} {a[2]} | {b[0]} {b[2]} | difference |\n'
+                f'the timed loop, shared out over the median {per} per '
+                f'page of the {len(prof_runs[a])} and {len(prof_runs[b])} '
+                'reruns timed in the profiling boot (ratio '
+                f'{ta / tb:.3f}). Functions over 3% of either side:\n\n'
+                f'| function | {a[0]} {a[1]} {a[2]} | {b[0]} {b[1]} {b[2]} '
+                '| difference |\n'
                 '|---|---|---|---|\n')
         syms = set(sa) | set(sb)
         big = [x for x in syms if max(sa.get(x, 0) / ta,
@@ -200,10 +219,13 @@ for i, t in enumerate(targets):
             with open(path, 'w') as f:
                 f.writelines(f'{n} {v}\n' for n, v in pts)
             plot.append((i, m, path))
+cols = min(len(targets), 3)
+lines_of_panels = (len(targets) + cols - 1) // cols
 script = [
-    'set terminal pngcairo size %d,420 font ",10"' % (540 * len(targets)),
+    'set terminal pngcairo size %d,%d font ",10"' % (540 * cols,
+                                                    400 * lines_of_panels),
     f'set output "{os.path.join(out, "bench.png")}"',
-    f'set multiplot layout 1,{len(targets)}',
+    f'set multiplot layout {lines_of_panels},{cols}',
     'set termoption noenhanced',
     'set logscale x 2', 'set logscale y', 'set xlabel "pages per operation"',
     'set ylabel "%s"' % ('instructions per page (icount)' if icount else 'ns per page (median)'),

@@ -20,27 +20,46 @@ TARGETS=${BENCH_TARGETS:-$(targets_where bench yes)}
 arches=$(for t in $TARGETS; do target "$t"; echo "$T_ARCH"; done | sort -u)
 bench_build() { echo "$WORK/build-bench-$1-$2"; }	# KERNEL ARCH
 mkdir -p "$OUT"
-# Each target's DMA platform, from its qemu_config (dma_kunit.platform=):
-# bench-report.py sets swiotlb-xen against dma-direct on the xen ones.
+# Each target's DMA platform, from its qemu_config (dma_kunit.platform=),
+# and architecture: bench-report.py sets swiotlb-xen on the xen ones
+# against dma-direct on the same architecture.
 for t in $TARGETS; do
 	target "$t"
 	platform=$(qemu_config_attr "$T_QEMU" kernel_command_line |
 		sed -n 's/.*dma_kunit\.platform=\([^ ]*\).*/\1/p')
 	[ -n "$platform" ] || die "qemu_config $T_QEMU of $t sets no dma_kunit.platform="
-	echo "$t,$platform"
+	echo "$t,$platform,$T_ARCH"
 done > "$OUT/platforms.csv"
 
 # The benchmark is not in the series: bench/ holds it as a patch that
 # applies to both trees. Each gets a worktree of its own, the series at
 # the prepared tree's HEAD, the base at its tag, with the patch on top.
+# An existing worktree is moved there in place, so that git rewrites only
+# the files that differ and the builds stay incremental; one holding
+# changes of yours is left alone.
+bench_patch=$(cat "$TOP"/bench/*.patch | sha256sum | cut -c1-16)
 for kernel in series base; do
 	wt=$WORK/bench-$kernel
-	if [ $kernel = series ]; then rev=$(git -C "$SRC" rev-parse HEAD); else rev=$BASE_TAG; fi
-	rm -rf "$wt"
-	git -C "$SRC" worktree prune
-	git -C "$SRC" worktree add -q --detach "$wt" "$rev"
+	if [ $kernel = series ]; then rev=$(git -C "$SRC" rev-parse HEAD); else rev=$(git -C "$SRC" rev-parse "$BASE_TAG^{commit}"); fi
+	if [ "$(cat "$wt.stamp" 2> /dev/null)" = "$rev $bench_patch" ] &&
+		git -C "$wt" diff --quiet HEAD 2> /dev/null; then
+		log "$kernel tree: $wt is current (${rev:0:12} + bench/)"
+		continue
+	fi
+	log "$kernel tree: $wt at ${rev:0:12} + bench/"
+	rm -f "$wt.stamp"
+	if [ -d "$wt" ]; then
+		git -C "$wt" diff --quiet HEAD ||
+			die "$wt has uncommitted changes: commit or stash them (git -C $wt stash), then rerun"
+		git -C "$wt" am --abort 2> /dev/null || true
+		git -C "$wt" checkout -q --detach "$rev"
+	else
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$wt" "$rev"
+	fi
 	git -C "$wt" -c user.name=bench -c user.email=bench@localhost am -q "$TOP"/bench/*.patch ||
 		die "bench/ does not apply to the $kernel tree ($rev)"
+	echo "$rev $bench_patch" > "$wt.stamp"
 done
 
 # Both kernels the same way: slim, the targets' kconfig, config/bench.config.
