@@ -208,6 +208,53 @@ with open(os.path.join(out, 'ratios.md'), 'a') as f:
         f.write(f'| (the rest) | {ra:.0f} | {rb:.0f} | {ra - rb:+.0f} |\n'
                 f'| total | {ta} | {tb} | {ta - tb:+} |\n')
 
+# Where the instructions go, exactly: one call of each method single-
+# stepped (bench-trace.sh), instructions per kernel function.
+def trace(kernel, t, method, pages):
+    path = os.path.join(out, f'trace-{kernel}-{t}-{method}-{pages}.txt')
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return {name: int(n) for n, name in (line.split() for line in f)}
+
+
+tpairs = []  # (what, a, b): (kernel, target, method, pages) each
+for t in targets:
+    if arch[t] != 'x86_64':
+        continue
+    tpairs += [(f'{t}: iova_link vs the IOMMU API floor, one call of 64 pages',
+                ('series', t, 'iova_link', 64), ('series', t, 'iommu_floor', 64)),
+               (f'{t}: map_resource, series vs base',
+                ('series', t, 'map_resource', 1), ('base', t, 'map_resource', 1)),
+               (f'{t}: map_page (1 page), series vs base',
+                ('series', t, 'map_page_1', 1), ('base', t, 'map_page_1', 1))]
+    if t not in xen:
+        tpairs.append((f'{t}: dma-direct map_resource, series vs base',
+                       ('series', t, 'map_resource_direct', 1),
+                       ('base', t, 'map_resource_direct', 1)))
+    elif direct_of(t):
+        tpairs.append((f'{t}: swiotlb-xen map_resource vs dma-direct '
+                       f'({direct_of(t)[1]})', ('series', t, 'map_resource', 1),
+                       ('series', direct_of(t)[1], 'map_resource_direct', 1)))
+with open(os.path.join(out, 'ratios.md'), 'a') as f:
+    for what, a, b in tpairs:
+        ta, tb = trace(*a), trace(*b)
+        if not ta or not tb:
+            continue
+        f.write(f'\nWhere the instructions go, {what}: one call of each '
+                'single-stepped (bench-trace.sh), the instructions it '
+                'executed in each kernel function that differs '
+                f'(ratio {ta["TOTAL"] / tb["TOTAL"]:.3f}):\n\n'
+                f'| function | {" ".join(a[:3])} | {" ".join(b[:3])} '
+                '| difference |\n|---|---|---|---|\n')
+        names = [n for n in set(ta) | set(tb) if n != 'TOTAL' and
+                 ta.get(n, 0) != tb.get(n, 0)]
+        for n in sorted(names, key=lambda n: ta.get(n, 0) - tb.get(n, 0)):
+            f.write(f'| {n} | {ta.get(n, 0)} | {tb.get(n, 0)} | '
+                    f'{ta.get(n, 0) - tb.get(n, 0):+} |\n')
+        f.write(f'| total | {ta["TOTAL"]} | {tb["TOTAL"]} | '
+                f'{ta["TOTAL"] - tb["TOTAL"]:+} |\n')
+
 # One panel per target: ns per page against pages per operation.
 plot = []
 for i, t in enumerate(targets):

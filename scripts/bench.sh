@@ -1,9 +1,11 @@
 #!/bin/bash
 # bench.sh (make bench): time the DMA mapping APIs with the dma_bench suite
 # (bench/, applied to a worktree of each tree), one boot per target, on
-# the series and on the base tree; profile each method with perf
-# (bench-profile.sh); then tabulate and plot.
-# Writes work/results/bench/: bench.csv, profile.csv, ratios.md, bench.png.
+# the series and on the base tree; count where one call of each compared
+# method spends its instructions (bench-trace.sh) and profile each method
+# with perf (bench-profile.sh); then tabulate and plot.
+# Writes work/results/bench/: bench.csv, trace-*.txt, profile.csv,
+# ratios.md, bench.png.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -111,6 +113,24 @@ if [ -n "$QEMU_ARGS" ]; then
 		if (k in seen && seen[k] != v) print k ": " seen[k] " then " v; seen[k] = v }' "$OUT/bench.csv")
 	[ -z "$differ" ] || { printf '%s\n' "$differ" | head -20; die "boots in instruction-clock mode disagree (above): the figures are not deterministic"; }
 	log "every record identical on every boot of the same kernel and target"
+fi
+
+# Where the instructions go, exactly (BENCH_TRACE=0 skips it): one call
+# of each method the ratios compare, single-stepped on the x86_64
+# targets (bench-trace.sh), where it was timed.
+rm -f "$OUT"/trace-*
+if [ "${BENCH_TRACE:-1}" != 0 ]; then
+	for t in $TARGETS; do
+		target "$t"
+		[ "$T_ARCH" = x86_64 ] || continue
+		for spec in series:iova_link:64 series:iommu_floor:64 \
+			{series,base}:map_resource:1 {series,base}:map_page_1:1 \
+			{series,base}:map_resource_direct:1; do
+			IFS=: read -r k m n <<< "$spec"
+			grep -q "^1,$k,$t,$m,$n,[0-9]" "$OUT/bench.csv" || continue
+			bash "$TOP/scripts/bench-trace.sh" "$k" "$t" "$m" "$n"
+		done
+	done
 fi
 
 # Where the time goes, per kernel function (BENCH_PROFILE=0 skips it).
