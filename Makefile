@@ -8,9 +8,11 @@
 #             kernel-doc, htmldocs, cover letter) and the build matrix
 #             (config/matrix/entries: 32-bit, options off, kunit.py's config)
 # make check-debug  only the KASAN module kernel; make check-fast: all but it
-# make bench  time the mapping APIs on the series and on the base tree,
-#             then profile them with perf in the guest: CSV, ratio and
-#             per-function tables and plot in work/results/bench
+# make bench  count the instructions of the mapping APIs on the series
+#             and on the base tree (QEMU icount), single-step one call
+#             of each per function, profile them with perf in the guest:
+#             CSV, ratio and per-function tables and plot in
+#             work/results/bench
 # make run TARGET=<row of config/targets, or debug/ROW> [SUITE=glob]:
 #             boot a built kernel on one target
 # Single steps: make deps | prepare | build [KARCH=arm64] | clean
