@@ -62,6 +62,15 @@ metadata() {
 	echo "  cover letter and ${#PATCHES[@]} patches checked"
 }
 
+# Symbols the series' diff exports that it does not also unexport: an
+# export that only moves within its file is not a new one.
+exports_added() {
+	local diff
+	diff=$(git -C "$SRC" diff "$BASE_TAG" HEAD)
+	comm -23 <(sed -nE 's/^\+EXPORT_SYMBOL(_GPL)?\(([A-Za-z0-9_]+)\);.*/\2/p' <<< "$diff" | sort -u) \
+		<(sed -nE 's/^-EXPORT_SYMBOL(_GPL)?\(([A-Za-z0-9_]+)\);.*/\2/p' <<< "$diff" | sort -u)
+}
+
 # Every plain export the series adds is one mainline has (config/exports
 # names the release); what only tests need is EXPORT_SYMBOL_IF_KUNIT.
 exports() {
@@ -70,8 +79,7 @@ exports() {
 		n=$((n + 1))
 		grep -qE "^$sym[[:space:]]" "$TOP/config/exports" ||
 			fail "the series exports $sym, which config/exports does not list: no export without a mainline one (tests: EXPORT_SYMBOL_IF_KUNIT)"
-	done < <(git -C "$SRC" diff "$BASE_TAG" HEAD |
-		sed -nE 's/^\+EXPORT_SYMBOL(_GPL)?\(([A-Za-z0-9_]+)\);.*/\2/p' | sort -u)
+	done < <(exports_added)
 	echo "  $n plain exports added"
 }
 
