@@ -39,17 +39,22 @@ done > "$OUT/platforms.csv"
 # An existing worktree is moved there in place, so that git rewrites only
 # the files that differ and the builds stay incremental; one holding
 # changes of yours is left alone.
-bench_patch=$(cat "$TOP"/bench/*.patch | sha256sum | cut -c1-16)
+# A worktree is current when its HEAD is bench/'s patch (same patch-id)
+# on rev, with nothing uncommitted.
+bench_patch=$(git patch-id --stable < "$TOP"/bench/*.patch | cut -d' ' -f1)
+current() {	# WORKTREE REV
+	[ "$(git -C "$1" rev-parse -q --verify HEAD^ 2> /dev/null)" = "$2" ] &&
+		[ "$(git -C "$1" show HEAD | git patch-id --stable | cut -d' ' -f1)" = "$bench_patch" ] &&
+		git -C "$1" diff --quiet HEAD
+}
 for kernel in series base; do
 	wt=$WORK/bench-$kernel
 	if [ $kernel = series ]; then rev=$(git -C "$SRC" rev-parse HEAD); else rev=$(git -C "$SRC" rev-parse "$BASE_TAG^{commit}"); fi
-	if [ "$(cat "$wt.stamp" 2> /dev/null)" = "$rev $bench_patch" ] &&
-		git -C "$wt" diff --quiet HEAD 2> /dev/null; then
+	if current "$wt" "$rev"; then
 		log "$kernel tree: $wt is current (${rev:0:12} + bench/)"
 		continue
 	fi
 	log "$kernel tree: $wt at ${rev:0:12} + bench/"
-	rm -f "$wt.stamp"
 	if [ -d "$wt" ]; then
 		git -C "$wt" diff --quiet HEAD ||
 			die "$wt has uncommitted changes: commit or stash them (git -C $wt stash), then rerun"
@@ -61,7 +66,6 @@ for kernel in series base; do
 	fi
 	git -C "$wt" -c user.name=bench -c user.email=bench@localhost am -q "$TOP"/bench/*.patch ||
 		die "bench/ does not apply to the $kernel tree ($rev)"
-	echo "$rev $bench_patch" > "$wt.stamp"
 done
 
 # Both kernels the same way: slim, the targets' kconfig, config/bench.config.
